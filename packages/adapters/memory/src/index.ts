@@ -1,0 +1,1 @@
+export { createMemoryConfigStore } from './config/memory-config-store.js';

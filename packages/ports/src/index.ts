@@ -1,0 +1,2 @@
+export * from './config/config-store.js';
+export * from './runtime/clock.js';

@@ -1,0 +1,1 @@
+export { configStoreContract, type ConfigStoreFixture } from './config/config-store.contract.js';
