@@ -1,2 +1,8 @@
-// The typed HTTP client of EM's API lives here (used by the CLI and the web UI).
-export {};
+// The typed HTTP client of EM's API (used by the CLI and the web UI).
+export { createClient, type ClientOptions, type EnvMgrClient } from './create-client.js';
+export { ApiError, CLIENT_ERROR_CODES, type ApiErrorInit } from './api-error.js';
+export type { ConfigApi } from './config-api.js';
+export type { TransferApi } from './transfer-api.js';
+export type { AuditApi } from './audit-api.js';
+export type { FetchLike, FetchResponse } from './transport.js';
+export type * from './types.js';

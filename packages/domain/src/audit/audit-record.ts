@@ -1,5 +1,5 @@
 import { canonicalJson, type JsonObject } from '../json.js';
-import type { EntityType } from '../config/config-item.js';
+import type { ConfigItem, EntityType } from '../config/config-item.js';
 
 export type ChangeType = 'Created' | 'Updated' | 'Deleted';
 
@@ -31,6 +31,37 @@ export const GENESIS_HASH = '0'.repeat(64);
 export function auditDigestMaterial(record: Omit<AuditRecord, 'hash'>): string {
   const { seq, at, actor, requestId, entityType, key, changeType, before, after, version, prevHash } = record;
   return canonicalJson({ seq, at, actor, requestId, entityType, key, changeType, before, after, version, prevHash });
+}
+
+/** What `auditRecordBody` needs to describe one applied change of a batch. */
+export interface AuditedWrite {
+  /** The last record of the chain so far; undefined when the chain is empty. */
+  prev: { seq: number; hash: string } | undefined;
+  context: { at: string; actor: string; requestId: string };
+  change: { op: 'create' | 'update' | 'delete'; type: EntityType; key: string };
+  /** The item before and after the change, as `planCommit` returns them. */
+  write: { before: ConfigItem | undefined; after: ConfigItem | undefined };
+}
+
+/**
+ * The audit record of one applied change, without its hash: the caller seals it with the SHA-256 (hex) of
+ * `auditDigestMaterial(body)`. The record shares `before` and `after` with the write; copy them if the write's
+ * objects are kept elsewhere.
+ */
+export function auditRecordBody({ prev, context, change, write }: AuditedWrite): Omit<AuditRecord, 'hash'> {
+  return {
+    seq: (prev?.seq ?? 0) + 1,
+    at: context.at,
+    actor: context.actor,
+    requestId: context.requestId,
+    entityType: change.type,
+    key: change.key,
+    changeType: change.op === 'create' ? 'Created' : change.op === 'update' ? 'Updated' : 'Deleted',
+    before: write.before ? write.before.data : null,
+    after: write.after ? write.after.data : null,
+    version: write.after?.version ?? write.before?.version ?? 0,
+    prevHash: prev?.hash ?? GENESIS_HASH,
+  };
 }
 
 export type ChainCheck =

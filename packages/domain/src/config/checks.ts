@@ -18,14 +18,3 @@ export function checkItem(
   );
   return [...dangling, ...d.rules(data, ctx)];
 }
-
-/** Drops empty strings at every level, as EM does before storing an item. */
-export function dropEmptyStrings<T>(value: T): T {
-  if (Array.isArray(value)) return value.filter((v) => v !== '').map(dropEmptyStrings) as T;
-  if (typeof value === 'object' && value !== null) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== '') out[k] = dropEmptyStrings(v);
-    return out as T;
-  }
-  return value;
-}

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   auditDigestMaterial,
-  GENESIS_HASH,
+  auditRecordBody,
   planCommit,
   type AuditRecord,
   type ConfigItem,
@@ -81,20 +81,7 @@ function referrersOf(rows: Map<string, Row>, target: EntityRef): EntityRef[] {
 }
 
 function appendAudit(audit: AuditRecord[], ctx: ChangeContext, c: ConfigChange, w: { before: ConfigItem | undefined; after: ConfigItem | undefined }): AuditRecord {
-  const prev = audit[audit.length - 1];
-  const body: Omit<AuditRecord, 'hash'> = {
-    seq: audit.length + 1,
-    at: ctx.at,
-    actor: ctx.actor,
-    requestId: ctx.requestId,
-    entityType: c.type,
-    key: c.key,
-    changeType: c.op === 'create' ? 'Created' : c.op === 'update' ? 'Updated' : 'Deleted',
-    before: w.before ? structuredClone(w.before.data) : null,
-    after: w.after ? structuredClone(w.after.data) : null,
-    version: w.after?.version ?? w.before?.version ?? 0,
-    prevHash: prev?.hash ?? GENESIS_HASH,
-  };
+  const body = structuredClone(auditRecordBody({ prev: audit[audit.length - 1], context: ctx, change: c, write: w }));
   const record = { ...body, hash: createHash('sha256').update(auditDigestMaterial(body)).digest('hex') };
   audit.push(record);
   return record;

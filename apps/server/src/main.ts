@@ -1,0 +1,33 @@
+import { serve } from '@hono/node-server';
+import { pino } from 'pino';
+import { loadConfig } from './config.js';
+import { composeServer } from './compose.js';
+
+const loaded = loadConfig(process.env);
+if (!loaded.ok) {
+  process.stderr.write(`envmgr: the configuration is invalid:\n${loaded.problems.map((p) => `  - ${p}`).join('\n')}\n`);
+  process.exit(2);
+}
+const { config } = loaded;
+const logger = pino({ level: config.logLevel, base: { service: 'envmgr' } });
+const server = composeServer(config, logger);
+
+const http = serve({ fetch: server.app.fetch, hostname: config.host, port: config.port }, (info) => {
+  logger.info({ url: `http://${config.host}:${info.port}`, dataDir: config.dataDir, store: config.store }, 'Environment Manager is listening');
+  process.stdout.write(`Environment Manager listening on http://${config.host}:${info.port} (data in ${config.dataDir}); API docs at /docs\n`);
+});
+
+function shutdown(signal: string): void {
+  logger.info({ signal }, 'shutting down');
+  http.close(() => {
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'closing the store failed');
+        process.exit(1);
+      },
+    );
+  });
+}
+process.once('SIGINT', () => shutdown('SIGINT'));
+process.once('SIGTERM', () => shutdown('SIGTERM'));

@@ -1,0 +1,54 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { HTTPException } from 'hono/http-exception';
+import { DomainError } from '@envmgr/domain';
+import type { App, AppEnv, HttpDeps } from './context.js';
+import { accessLog, authenticate, limitBody, requestId, requireJsonBody } from './middleware/middleware.js';
+import { problem, toProblem, validationProblem, zodProblems } from './problems/problem.js';
+import { problemResponse } from './problems/respond.js';
+import { registerConfigRoutes } from './config/config-routes.js';
+import { registerExportImportRoutes } from './config/export-import-routes.js';
+import { registerAuditRoutes } from './audit/audit-routes.js';
+import { registerDiagnosticsRoutes } from './diagnostics/diagnostics-routes.js';
+import { registerDocsRoutes } from './docs/docs-routes.js';
+import { methodNotAllowed } from './middleware/method-not-allowed.js';
+
+const WHERE: Record<string, string> = { json: 'the request body', query: 'the query string', param: 'the URL', header: 'a header' };
+
+/** Builds EM's HTTP API over the given use-case dependencies. Routes are registered explicitly, one file per resource. */
+export function createHttpApp(deps: HttpDeps): App {
+  const app: App = new OpenAPIHono<AppEnv>({
+    defaultHook: (result, c) => {
+      if (result.success) return undefined;
+      const prefix = result.target === 'json' ? '' : `${result.target}.`;
+      const errors = zodProblems(result.error.issues).map((e) => ({ ...e, path: prefix + e.path }));
+      return problemResponse(validationProblem(errors, c.get('requestId'), WHERE[result.target] ?? 'the request'));
+    },
+  });
+  app.use('*', requestId(deps), accessLog(deps));
+  app.use('/api/v1/*', authenticate(deps), requireJsonBody());
+  // imports carry whole configurations, so they get a larger limit than single-item writes
+  const importLimit = limitBody(deps.maxImportBytes ?? 256 * 1024 * 1024);
+  const itemLimit = limitBody(deps.maxBodyBytes ?? 5 * 1024 * 1024);
+  app.use('/api/v1/*', (c, next) => (c.req.path.startsWith('/api/v1/config/import') ? importLimit : itemLimit)(c, next));
+
+  registerDiagnosticsRoutes(app);
+  registerConfigRoutes(app, deps);
+  registerExportImportRoutes(app, deps);
+  registerAuditRoutes(app, deps);
+  registerDocsRoutes(app);
+
+  app.notFound((c) => methodNotAllowed(app, c) ?? problemResponse(problem(404, 'route-not-found', `there is no route ${c.req.method} ${c.req.path}; see /docs`, c.get('requestId'))));
+  app.onError((err, c) => {
+    const id = c.get('requestId') ?? 'unknown';
+    if (err instanceof HTTPException) return problemResponse(httpExceptionProblem(err, id));
+    const p = toProblem(err, id);
+    if (!(err instanceof DomainError)) deps.logger.error({ requestId: id, err }, 'unexpected error');
+    return problemResponse(p);
+  });
+  return app;
+}
+
+function httpExceptionProblem(err: HTTPException, requestId: string) {
+  if (err.status === 400) return problem(400, 'malformed-json', 'the request body is not valid JSON', requestId);
+  return problem(err.status, 'http-error', err.message || 'the request failed', requestId);
+}

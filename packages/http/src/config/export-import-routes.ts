@@ -1,0 +1,94 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import {
+  CONFIG_TYPES,
+  ExportDocumentSchema,
+  ImportQuerySchema,
+  ImportResultSchema,
+  wireSchema,
+  type ConfigType,
+  type ExportDocument,
+} from '@envmgr/api-contract';
+import { exportConfig, exportType, importConfig, type ImportItem } from '@envmgr/app';
+import type { EntityType, JsonObject } from '@envmgr/domain';
+import { json, requestContext, type App, type HttpDeps } from '../context.js';
+import { problemResponses } from '../problems/responses.js';
+import { legacyImportItems } from './legacy-import-mapping.js';
+
+const tags = ['Export and import'];
+const ok = (description: string, schema: z.ZodType) => ({ description, content: { 'application/json': { schema } } });
+const TypesQuery = z.object({
+  types: z
+    .string()
+    .max(500)
+    .regex(new RegExp(`^(${CONFIG_TYPES.join('|')})(,(${CONFIG_TYPES.join('|')}))*$`), `a comma-separated list of: ${CONFIG_TYPES.join(', ')}`)
+    .optional()
+    .meta({ description: 'only these types (comma-separated); default all' }),
+});
+
+export function registerExportImportRoutes(app: App, deps: HttpDeps): void {
+  app.openapi(
+    createRoute({
+      method: 'get', path: '/api/v1/config/export', tags, operationId: 'exportConfig', summary: 'Export configuration as one document',
+      request: { query: TypesQuery },
+      responses: { 200: ok('every item of the chosen types, in key order', ExportDocumentSchema), ...problemResponses() },
+    }),
+    async (c) => {
+      const { types } = c.req.valid('query');
+      const chosen = types ? (types.split(',') as EntityType[]) : undefined;
+      return json(200, await exportConfig(deps.config, chosen));
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get', path: '/api/v1/config/export/{resource}', tags, operationId: 'exportResource', summary: 'Export one type as an array (EM-compatible)',
+      request: { params: z.object({ resource: z.enum(CONFIG_TYPES) }) },
+      responses: { 200: ok('every item of the type, in key order', z.array(z.union(CONFIG_TYPES.map((t) => wireSchema(t))))), ...problemResponses(404) },
+    }),
+    async (c) => json(200, await exportType(deps.config.store, c.req.valid('param').resource)),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post', path: '/api/v1/config/import', tags, operationId: 'importConfig', summary: 'Import an export document, all or nothing',
+      request: { query: ImportQuerySchema, body: { content: { 'application/json': { schema: ExportDocumentSchema } }, required: true } },
+      responses: { 200: ok('what changed (or would change, on a dry run)', ImportResultSchema), ...problemResponses(409, 413, 415) },
+    }),
+    async (c) => {
+      const { mode, dryRun } = c.req.valid('query');
+      const result = await importConfig(deps.config, requestContext(c), { items: documentItems(c.req.valid('json')), mode, dryRun: dryRun === 'true' });
+      return json(200, result);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'put', path: '/api/v1/config/import/{resource}', tags, operationId: 'importLegacy',
+      summary: 'Import one resource from an export of trainline/environment-manager',
+      request: {
+        params: z.object({ resource: z.string().min(1).max(64).meta({ description: "EM's resource name, e.g. environmenttypes, lbupstream" }) }),
+        query: ImportQuerySchema,
+        body: { content: { 'application/json': { schema: z.array(z.record(z.string(), z.unknown())).meta({ description: "EM's export array" }) } }, required: true },
+      },
+      responses: { 200: ok('what changed (or would change, on a dry run)', ImportResultSchema), ...problemResponses(404, 409, 413, 415) },
+    }),
+    async (c) => {
+      const { mode, dryRun } = c.req.valid('query');
+      const items = legacyImportItems(c.req.valid('param').resource, c.req.valid('json'));
+      return json(200, await importConfig(deps.config, requestContext(c), { items, mode, dryRun: dryRun === 'true' }));
+    },
+  );
+}
+
+function documentItems(doc: ExportDocument): Partial<Record<EntityType, ImportItem[]>> {
+  const out: Partial<Record<EntityType, ImportItem[]>> = {};
+  for (const [type, list] of Object.entries(doc.items) as [ConfigType, JsonObject[] | undefined][]) {
+    if (list) out[type] = list.map(toImportItem);
+  }
+  return out;
+}
+
+export function toImportItem(wire: JsonObject): ImportItem {
+  const { Version, ...data } = wire;
+  return { data, version: typeof Version === 'number' ? Version : undefined };
+}

@@ -1,0 +1,46 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Actor } from '@envmgr/domain';
+import type { ConfigDeps, RequestContext } from '@envmgr/app';
+import type { IdSource } from '@envmgr/ports';
+import type { Context } from 'hono';
+
+/** The slice of a structured logger (pino's shape) the HTTP layer writes to. */
+export interface HttpLogger {
+  info(obj: Record<string, unknown>, msg: string): void;
+  warn(obj: Record<string, unknown>, msg: string): void;
+  error(obj: Record<string, unknown>, msg: string): void;
+}
+
+export interface HttpDeps {
+  config: ConfigDeps;
+  ids: IdSource;
+  logger: HttpLogger;
+  /** Who sends the request; identity and permissions plug in here. */
+  authenticate(c: Context): Promise<Actor>;
+  /** Largest accepted request body. @default 5 MiB */
+  maxBodyBytes?: number;
+  /** Largest accepted import body. @default 256 MiB */
+  maxImportBytes?: number;
+}
+
+export interface AppEnv {
+  Variables: { requestId: string; actor: Actor };
+}
+
+export type App = OpenAPIHono<AppEnv>;
+
+export function requestContext(c: Context<AppEnv>): RequestContext {
+  return { actor: c.get('actor'), requestId: c.get('requestId') };
+}
+
+/**
+ * A JSON response with explicit headers. Bodies are stored items that were validated when written, so they are
+ * sent as they are; the cast lets a hand-built Response stand where a typed route expects its typed response.
+ */
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): never {
+  return raw(new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } }));
+}
+
+export function raw(response: Response): never {
+  return response as never;
+}

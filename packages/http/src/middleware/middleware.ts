@@ -1,0 +1,63 @@
+import type { MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { AppEnv, HttpDeps } from '../context.js';
+import { problem } from '../problems/problem.js';
+import { problemResponse } from '../problems/respond.js';
+
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Takes a well-formed `X-Request-Id` from the caller (so pipelines can correlate) or makes one. */
+export function requestId(deps: Pick<HttpDeps, 'ids'>): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const given = c.req.header('x-request-id');
+    const id = given && CLIENT_REQUEST_ID.test(given) ? given : deps.ids.next();
+    c.set('requestId', id);
+    await next();
+    c.res.headers.set('X-Request-Id', id);
+  };
+}
+
+/** One structured log line per request. */
+export function accessLog(deps: Pick<HttpDeps, 'logger'>): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const started = performance.now();
+    await next();
+    deps.logger.info(
+      { requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round((performance.now() - started) * 10) / 10, actor: c.get('actor')?.name },
+      'request',
+    );
+  };
+}
+
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
+/** Writes take JSON only: anything else is a 415 before any parsing. */
+export function requireJsonBody(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (['POST', 'PUT', 'PATCH'].includes(c.req.method)) {
+      const type = c.req.header('content-type') ?? '';
+      if (!JSON_TYPE.test(type)) {
+        return problemResponse(
+          problem(415, 'unsupported-media-type', `the request body must be JSON: send Content-Type: application/json (got '${type.slice(0, 80) || 'none'}')`, c.get('requestId')),
+        );
+      }
+    }
+    return next();
+  };
+}
+
+/** Refuses bodies larger than `maxBytes` with a 413 before reading them whole. */
+export function limitBody(maxBytes: number): MiddlewareHandler<AppEnv> {
+  return bodyLimit({
+    maxSize: maxBytes,
+    onError: (c) =>
+      problemResponse(problem(413, 'too-large', `the request body is larger than the limit of ${maxBytes} bytes`, c.get('requestId'), { limitBytes: maxBytes })),
+  });
+}
+
+export function authenticate(deps: Pick<HttpDeps, 'authenticate'>): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    c.set('actor', await deps.authenticate(c));
+    await next();
+  };
+}

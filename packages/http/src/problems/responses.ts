@@ -1,0 +1,22 @@
+import { ProblemSchema } from '@envmgr/api-contract';
+import { PROBLEM_CONTENT_TYPE } from './problem.js';
+
+const DESCRIPTIONS: Record<number, string> = {
+  400: 'invalid request: the problem lists every field at fault in `errors`',
+  404: 'no such item or route',
+  405: 'method not allowed on this path',
+  409: 'conflict: stale version, existing key, referenced item or taken unique value',
+  413: 'request body too large',
+  415: 'request body is not JSON',
+  428: 'the version you read is required (If-Match or expected-version)',
+  500: 'unexpected error; quote the requestId',
+  503: 'a dependency is unavailable; retry later',
+};
+
+/** OpenAPI response entries for the given problem statuses (always with 400, 500 and 503). */
+export function problemResponses(...statuses: number[]) {
+  const all = [...new Set([400, ...statuses, 500, 503])];
+  return Object.fromEntries(
+    all.map((s) => [s, { description: DESCRIPTIONS[s] ?? 'error', content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } } }]),
+  );
+}

@@ -1,0 +1,2 @@
+export * from './config-builders.js';
+export * from './fixed.js';
