@@ -3,29 +3,29 @@ import { AuditRecordSchema, type AuditRecordDto } from '../audit/audit-record.js
 import { itemPath, type ConfigType } from '../config/entity-types.js';
 import { paginate, toPage } from './paging.js';
 import { parseReply, type Reply, type Send } from './transport.js';
-import type { ConfigBody, ConfigItem, ListQuery, Page, PageOptions, VersionedItem } from './types.js';
+import type { ItemBodyOf, ItemOf, ListItemsQuery, ListPage, PagingOptions, VersionedItem } from './types.js';
 
 /** Configuration items: CRUD with optimistic concurrency, history and revert. */
 export interface ConfigApi {
   /** One page of items of a type, in key order. */
-  list<T extends ConfigType>(type: T, query?: ListQuery): Promise<Page<ConfigItem<T>>>;
+  list<T extends ConfigType>(type: T, query?: ListItemsQuery): Promise<ListPage<ItemOf<T>>>;
   /** Every item of a type, fetching page after page (`limit` is the page size). */
-  listAll<T extends ConfigType>(type: T, query?: ListQuery): AsyncGenerator<ConfigItem<T>, void, undefined>;
+  listAll<T extends ConfigType>(type: T, query?: ListItemsQuery): AsyncGenerator<ItemOf<T>, void, undefined>;
   /** One item and its version. Throws ApiError `not-found` (404) when it does not exist. */
   get<T extends ConfigType>(type: T, key: string): Promise<VersionedItem<T>>;
   /** Creates an item at version 1. Throws ApiError `already-exists` (409), `validation-failed` (400). */
-  create<T extends ConfigType>(type: T, item: ConfigBody<T>): Promise<VersionedItem<T>>;
+  create<T extends ConfigType>(type: T, item: ItemBodyOf<T>): Promise<VersionedItem<T>>;
   /**
    * Replaces an item, sending `If-Match: "<expectedVersion>"`. Throws ApiError `version-conflict` (409) when the
    * item changed since that version, `not-found` (404), `validation-failed` (400).
    */
-  update<T extends ConfigType>(type: T, key: string, item: ConfigBody<T>, expectedVersion: number): Promise<VersionedItem<T>>;
+  update<T extends ConfigType>(type: T, key: string, item: ItemBodyOf<T>, expectedVersion: number): Promise<VersionedItem<T>>;
   /** Deletes an item, sending `If-Match`. Throws ApiError `version-conflict`, `still-referenced` (409), `not-found`. */
   remove(type: ConfigType, key: string, expectedVersion: number): Promise<void>;
   /** One page of an item's audit records, newest first. */
-  history(type: ConfigType, key: string, query?: PageOptions): Promise<Page<AuditRecordDto>>;
+  history(type: ConfigType, key: string, query?: PagingOptions): Promise<ListPage<AuditRecordDto>>;
   /** Every audit record of an item, newest first. */
-  historyAll(type: ConfigType, key: string, query?: PageOptions): AsyncGenerator<AuditRecordDto, void, undefined>;
+  historyAll(type: ConfigType, key: string, query?: PagingOptions): AsyncGenerator<AuditRecordDto, void, undefined>;
   /**
    * Writes a new version whose data equals version `toVersion`'s; `expectedVersion` is the CURRENT version.
    * Throws ApiError `version-conflict` (409), `not-found` (404, also when `toVersion` never existed).
@@ -38,11 +38,12 @@ export interface ConfigApi {
 const WireItemSchema = z.looseObject({ Version: z.number().int().min(1) });
 
 export function createConfigApi(send: Send): ConfigApi {
-  const list = async <T extends ConfigType>(type: T, query: ListQuery = {}): Promise<Page<ConfigItem<T>>> => {
+  const list = async <T extends ConfigType>(type: T, query: ListItemsQuery = {}): Promise<ListPage<ItemOf<T>>> => {
     const reply = await send({ method: 'GET', path: `config/${type}`, query: { ...query.filters, limit: query.limit, cursor: query.cursor } });
-    return toPage(reply, WireItemSchema) as Page<ConfigItem<T>>;
+    // Checked, but the server's own objects are returned: zod would move `Version` to the front.
+    return { ...toPage(reply, WireItemSchema), items: reply.body as ItemOf<T>[] };
   };
-  const history = async (type: ConfigType, key: string, query: PageOptions = {}): Promise<Page<AuditRecordDto>> => {
+  const history = async (type: ConfigType, key: string, query: PagingOptions = {}): Promise<ListPage<AuditRecordDto>> => {
     const reply = await send({ method: 'GET', path: `config/${itemPath(type, key)}/history`, query: { limit: query.limit, cursor: query.cursor } });
     return toPage(reply, AuditRecordSchema);
   };
@@ -82,7 +83,7 @@ function withoutVersion(item: Readonly<Record<string, unknown>>): Record<string,
 }
 
 function toVersioned<T extends ConfigType>(reply: Reply): VersionedItem<T> {
-  const item = parseReply(reply, WireItemSchema);
+  const { Version } = parseReply(reply, WireItemSchema);
   const etag = /^(?:W\/)?"(\d+)"$/.exec(reply.headers.get('etag') ?? '');
-  return { item: item as ConfigItem<T>, version: etag?.[1] ? Number(etag[1]) : item.Version, requestId: reply.requestId };
+  return { item: reply.body as ItemOf<T>, version: etag?.[1] ? Number(etag[1]) : Version, requestId: reply.requestId };
 }

@@ -111,6 +111,17 @@ describe('createClient: items and versions', () => {
     ]);
   });
 
+  it("returns items as the server sent them, field order included", async () => {
+    const { client } = fakeServer(() => ({ body: [env('a', 2)] }));
+    const { items } = await client.list('environments');
+    expect(Object.keys(items[0] ?? {})).toEqual(['EnvironmentName', 'Value', 'Version']);
+  });
+
+  it('rejects an item without a Version as invalid-response', async () => {
+    const { client } = fakeServer(() => ({ body: { EnvironmentName: 'c50' } }));
+    expect((await caught(client.get('environments', 'c50'))).code).toBe('invalid-response');
+  });
+
   it('update sends If-Match with the expected version and leaves a stale Version out of the body', async () => {
     const { calls, client } = fakeServer(() => ({ body: env('c50', 5), headers: { etag: '"5"' } }));
     const result = await client.update('environments', 'c50', env('c50', 3), 4);
@@ -156,6 +167,12 @@ describe('createClient: export, import, audit verification', () => {
     const { calls, client } = fakeServer(() => ({ body: { format: 'envmgr-config', formatVersion: 1, items: { clusters: [] } } }));
     expect((await client.exportConfig(['clusters', 'services'])).items).toEqual({ clusters: [] });
     expect(calls[0]?.url).toBe('http://em.test:8080/api/v1/config/export?types=clusters%2Cservices');
+  });
+
+  it('exports one type as an array', async () => {
+    const { calls, client } = fakeServer(() => ({ body: [env('c50', 2)] }));
+    expect(await client.exportResource('environments')).toEqual([env('c50', 2)]);
+    expect(calls[0]?.url).toBe('http://em.test:8080/api/v1/config/export/environments');
   });
 
   it('reports a body that breaks the contract as invalid-response, a server fault', async () => {

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { invalidResponseError } from './api-error.js';
 import { nextCursorOf, parseReply, type Reply } from './transport.js';
-import type { Page } from './types.js';
+import type { ListPage } from './types.js';
 
 /** A page of a list route: the parsed array plus the cursor from `X-Next-Cursor` or `Link`. */
-export function toPage<S extends z.ZodType>(reply: Reply, itemSchema: S): Page<z.output<S>> {
+export function toPage<S extends z.ZodType>(reply: Reply, itemSchema: S): ListPage<z.output<S>> {
   return { items: parseReply(reply, z.array(itemSchema)), nextCursor: nextCursorOf(reply.headers), requestId: reply.requestId };
 }
 
@@ -13,7 +13,7 @@ export function toPage<S extends z.ZodType>(reply: Reply, itemSchema: S): Page<z
  * Throws `invalid-response` if the server hands back a cursor it already gave, rather than loop forever.
  */
 export async function* paginate<T>(
-  fetchPage: (cursor: string | undefined) => Promise<Page<T>>,
+  fetchPage: (cursor: string | undefined) => Promise<ListPage<T>>,
   opts: { label: string; firstCursor?: string | undefined },
 ): AsyncGenerator<T, void, undefined> {
   const seen = new Set<string>();

@@ -1,17 +1,41 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { ConfigType } from './entity-types.js';
+import { AccountSchema } from './entities/account.js';
+import { ClusterSchema } from './entities/cluster.js';
+import { DeploymentMapSchema } from './entities/deployment-map.js';
+import { EnvironmentTypeSchema } from './entities/environment-type.js';
+import { EnvironmentSchema } from './entities/environment.js';
+import { LBSettingSchema } from './entities/lb-setting.js';
+import { NotificationSettingsSchema } from './entities/notification-settings.js';
+import { PermissionSetSchema } from './entities/permission-set.js';
+import { ServiceSchema } from './entities/service.js';
+import { UpstreamSchema } from './entities/upstream.js';
 
-// Placeholder shapes; the full SPEC §3 schemas replace these.
-const value = z.record(z.string(), z.unknown());
+export * from './entities/account.js';
+export * from './entities/cluster.js';
+export * from './entities/deployment-map.js';
+export * from './entities/environment-type.js';
+export * from './entities/environment.js';
+export * from './entities/lb-setting.js';
+export * from './entities/notification-settings.js';
+export * from './entities/permission-set.js';
+export * from './entities/service.js';
+export * from './entities/upstream.js';
+
+/**
+ * The data of each configuration item (SPEC §3) in EM's wire shape, without `Version` (see `wireSchema`/`bodySchema`).
+ * Every object is closed: an unknown field is a 400 naming the allowed ones. No schema transforms its input, so what
+ * the API returns parses again unchanged.
+ */
 export const ENTITY_SCHEMAS = {
-  accounts: z.strictObject({ AccountName: z.string(), AccountNumber: z.string(), RoleArn: z.string().optional(), IncludeAMIs: z.boolean().optional() }).meta({ id: 'Account' }),
-  'notification-settings': z.strictObject({ NotificationSettingsId: z.string(), Value: value }).meta({ id: 'NotificationSettings' }),
-  clusters: z.strictObject({ ClusterName: z.string(), Value: value }).meta({ id: 'Cluster' }),
-  'environment-types': z.strictObject({ EnvironmentType: z.string(), Value: value }).meta({ id: 'EnvironmentType' }),
-  services: z.strictObject({ ServiceName: z.string(), OwningCluster: z.string(), Value: value }).meta({ id: 'Service' }),
-  'deployment-maps': z.strictObject({ DeploymentMapName: z.string(), Value: value }).meta({ id: 'DeploymentMap' }),
-  environments: z.strictObject({ EnvironmentName: z.string(), Value: value }).meta({ id: 'Environment' }),
-  'lb-settings': z.strictObject({ EnvironmentName: z.string(), VHostName: z.string(), Value: value }).meta({ id: 'LBSetting' }),
-  upstreams: z.strictObject({ key: z.string().optional(), Value: value }).meta({ id: 'Upstream' }),
-  permissions: z.strictObject({ Name: z.string(), Permissions: z.array(z.unknown()) }).meta({ id: 'PermissionSet' }),
+  accounts: AccountSchema,
+  'notification-settings': NotificationSettingsSchema,
+  clusters: ClusterSchema,
+  'environment-types': EnvironmentTypeSchema,
+  services: ServiceSchema,
+  'deployment-maps': DeploymentMapSchema,
+  environments: EnvironmentSchema,
+  'lb-settings': LBSettingSchema,
+  upstreams: UpstreamSchema,
+  permissions: PermissionSetSchema,
 } satisfies Record<ConfigType, z.ZodObject>;

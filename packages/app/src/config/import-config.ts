@@ -52,9 +52,15 @@ interface Planned {
 export async function importConfig(
   deps: ConfigDeps,
   req: RequestContext,
-  cmd: { items: Partial<Record<EntityType, ImportItem[]>>; mode: ImportMode; dryRun: boolean },
+  cmd: {
+    items: Partial<Record<EntityType, ImportItem[]>>;
+    mode: ImportMode;
+    dryRun: boolean;
+    /** Where problems of an item are reported. @default `items.<type>.<index>`, as in the export document */
+    itemPath?: (type: EntityType, index: number) => string;
+  },
 ): Promise<ImportOutcome> {
-  const plan = await planImport(deps.store, cmd.items, cmd.mode);
+  const plan = await planImport(deps.store, cmd.items, cmd.mode, cmd.itemPath ?? ((type, index) => `items.${type}.${index}`));
   if (plan.problems.length) throw new ValidationError(plan.problems);
   if (!cmd.dryRun && plan.changes.length) await deps.store.commit(plan.changes, changeContext(deps, req));
   const summary = { create: 0, update: 0, delete: 0, unchanged: 0 };
@@ -62,7 +68,12 @@ export async function importConfig(
   return { dryRun: cmd.dryRun, mode: cmd.mode, summary, changes: plan.report };
 }
 
-async function planImport(store: ConfigStore, items: Partial<Record<EntityType, ImportItem[]>>, mode: ImportMode): Promise<Planned> {
+async function planImport(
+  store: ConfigStore,
+  items: Partial<Record<EntityType, ImportItem[]>>,
+  mode: ImportMode,
+  itemPath: (type: EntityType, index: number) => string,
+): Promise<Planned> {
   const out: Planned = { changes: [], report: [], problems: [] };
   const overlay = new Map<string, JsonObject | null>();
   const checks: { type: EntityType; data: JsonObject; before: JsonObject | undefined; path: string }[] = [];
@@ -72,7 +83,7 @@ async function planImport(store: ConfigStore, items: Partial<Record<EntityType, 
     const existing = new Map((await listAll(store, type)).map((i) => [i.key, i]));
     const seen = new Set<string>();
     given.forEach((item, index) => {
-      const path = `items.${type}.${index}`;
+      const path = itemPath(type, index);
       const key = ENTITIES[type].keyOf(item.data);
       if (key === undefined) return out.problems.push({ path, message: 'has no key' });
       if (seen.has(key)) return out.problems.push({ path, message: `${ENTITIES[type].label} '${key}' appears more than once` });
@@ -99,7 +110,7 @@ async function planImport(store: ConfigStore, items: Partial<Record<EntityType, 
   }
   const resolve = await loadResolver(store, checks, overlay);
   for (const c of checks) {
-    for (const p of checkItem(c.type, c.data, { resolve, before: c.before })) out.problems.push({ path: `${c.path}.${p.path}`, message: p.message });
+    for (const p of checkItem(c.type, c.data, { resolve, before: c.before })) out.problems.push({ path: c.path ? `${c.path}.${p.path}` : p.path, message: p.message });
   }
   out.problems.push(...(await stillReferenced(store, out.changes, overlay)));
   return out;

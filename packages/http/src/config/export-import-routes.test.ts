@@ -97,3 +97,28 @@ describe('export and import over HTTP', () => {
     expect((await t.call('GET', `${C}/export?types=nope`)).status).toBe(400);
   });
 });
+
+describe('import of trainline/environment-manager exports', () => {
+  const legacy = async (name: string): Promise<unknown> =>
+    (await import(`../../../api-contract/src/config/fixtures/legacy/${name}.json`, { with: { type: 'json' } })).default;
+
+  it('imports every resource of a sample EM export, in dependency order', async () => {
+    const t = aTestApp();
+    for (const r of ['accounts', 'notificationsettings', 'clusters', 'environmenttypes', 'services', 'deploymentmaps', 'environments', 'lbsettings', 'lbupstream', 'permissions']) {
+      const res = await t.call('PUT', `${C}/import/${r}`, { body: await legacy(r) });
+      expect(res.status, `${r}: ${JSON.stringify(res.body)}`).toBe(200);
+      expect(res.body.summary.create, r).toBeGreaterThan(0);
+    }
+    const accounts = (await t.call('GET', `${C}/accounts`)).body as { AccountNumber: string }[];
+    expect(accounts.every((a) => /^\d{12}$/.test(a.AccountNumber))).toBe(true);
+    expect((await t.call('GET', '/api/v1/audit/verify')).body.ok).toBe(true);
+  });
+
+  it('answers 404 for an unknown resource and 400 for a bad export', async () => {
+    const t = aTestApp();
+    expect((await t.call('PUT', `${C}/import/widgets`, { body: [] })).status).toBe(404);
+    const bad = await t.call('PUT', `${C}/import/clusters`, { body: [{ ClusterName: 'X', Value: { ShortName: 5 } }] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].path).toBe('0.Value.ShortName');
+  });
+});

@@ -12,7 +12,7 @@ import { exportConfig, exportType, importConfig, type ImportItem } from '@envmgr
 import type { EntityType, JsonObject } from '@envmgr/domain';
 import { json, requestContext, type App, type HttpDeps } from '../context.js';
 import { problemResponses } from '../problems/responses.js';
-import { legacyImportItems } from './legacy-import-mapping.js';
+import { legacyImportItems, toImportItem } from './legacy-import-mapping.js';
 
 const tags = ['Export and import'];
 const ok = (description: string, schema: z.ZodType) => ({ description, content: { 'application/json': { schema } } });
@@ -75,7 +75,8 @@ export function registerExportImportRoutes(app: App, deps: HttpDeps): void {
     async (c) => {
       const { mode, dryRun } = c.req.valid('query');
       const items = legacyImportItems(c.req.valid('param').resource, c.req.valid('json'));
-      return json(200, await importConfig(deps.config, requestContext(c), { items, mode, dryRun: dryRun === 'true' }));
+      // EM's export is a bare array, so problems are located by the item's index in it
+      return json(200, await importConfig(deps.config, requestContext(c), { items, mode, dryRun: dryRun === 'true', itemPath: (_t, i) => String(i) }));
     },
   );
 }
@@ -88,7 +89,3 @@ function documentItems(doc: ExportDocument): Partial<Record<EntityType, ImportIt
   return out;
 }
 
-export function toImportItem(wire: JsonObject): ImportItem {
-  const { Version, ...data } = wire;
-  return { data, version: typeof Version === 'number' ? Version : undefined };
-}

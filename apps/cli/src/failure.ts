@@ -1,0 +1,116 @@
+import { ApiError, CLIENT_ERROR_CODES, type ConfigType } from '@envmgr/api-contract';
+
+/** The CLI's exit codes; scripts rely on them. */
+export const EXIT = {
+  ok: 0,
+  /** The server refused the request (4xx), or a check such as `audit verify` failed. */
+  refused: 1,
+  /** Bad flags, arguments or input files: nothing was sent. */
+  usage: 2,
+  unreachable: 3,
+  /** The server failed (5xx) or answered outside the contract. */
+  serverError: 4,
+} as const;
+
+/** The command line or an input file is wrong; exit 2. */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** The request succeeded but what it checked did not (e.g. a broken audit chain); exit 1. */
+export class CheckFailedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CheckFailedError';
+  }
+}
+
+/** The item a command worked on, so hints can name the exact command to run next. */
+export interface Target {
+  type: ConfigType;
+  key?: string | undefined;
+}
+
+/** An ApiError raised while working on a known item. */
+export class ItemFailure extends Error {
+  constructor(
+    readonly error: ApiError,
+    readonly target: Target,
+  ) {
+    super(error.message, { cause: error });
+    this.name = 'ItemFailure';
+  }
+}
+
+/** Runs `fn`, attaching `target` to any ApiError so the error report can give a precise hint. */
+export async function onItem<T>(target: Target, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw err instanceof ApiError ? new ItemFailure(err, target) : err;
+  }
+}
+
+/** Prints `err` as `error: ...` lines with hints, and returns the exit code. */
+export function reportError(err: unknown, write: (line: string) => void): number {
+  if (err instanceof UsageError || err instanceof CheckFailedError) {
+    write(`error: ${err.message}`);
+    if (err instanceof UsageError && err.hint) write(`hint: ${err.hint}`);
+    return err instanceof UsageError ? EXIT.usage : EXIT.refused;
+  }
+  const api = err instanceof ItemFailure ? err.error : err;
+  const target = err instanceof ItemFailure ? err.target : undefined;
+  if (!(api instanceof ApiError)) {
+    write(`error: ${err instanceof Error ? err.message : String(err)}`);
+    return EXIT.refused;
+  }
+  write(`error: ${api.message}`);
+  if (api.code === CLIENT_ERROR_CODES.unreachable) {
+    write('hint: is the server running? Start it with `npm start`, or point at another one with --server <url> or ENVMGR_SERVER');
+    return EXIT.unreachable;
+  }
+  for (const e of api.problem?.errors ?? []) write(`  ${e.path || '(document)'}: ${e.message}`);
+  if (api.isServerError) {
+    if (api.requestId) write(`request id: ${api.requestId} (quote it when you report this)`);
+    return EXIT.serverError;
+  }
+  for (const line of hintLines(api, target)) write(line);
+  return EXIT.refused;
+}
+
+function hintLines(err: ApiError, target: Target | undefined): string[] {
+  const type = target?.type ?? '<type>';
+  const key = target?.key !== undefined ? quoteArg(target.key) : '<key>';
+  switch (err.code) {
+    case 'version-conflict':
+      return [`hint: someone changed it since you read it: run \`envmgr config get ${type} ${key}\`, re-apply your change, and retry with the new Version`];
+    case 'version-required':
+      return [`hint: pass --expected-version <n>, or keep the Version from \`envmgr config get ${type} ${key}\` in the file`];
+    case 'still-referenced':
+      return [...referrerLines(err.problem?.referrers), 'hint: change or delete the items that use it first, then retry'];
+    case 'not-found':
+      return target ? [`hint: see what exists with \`envmgr config list ${type}\` (keys are case-sensitive)`] : [];
+    case 'already-exists':
+      return target ? [`hint: to change it, use \`envmgr config update ${type} ${key} --file <path>\``] : [];
+    default:
+      return [];
+  }
+}
+
+function referrerLines(referrers: unknown): string[] {
+  if (!Array.isArray(referrers)) return [];
+  return referrers.flatMap((r: unknown) =>
+    r && typeof r === 'object' && 'type' in r && 'key' in r ? [`  used by ${String(r.type)} '${String(r.key)}'`] : [],
+  );
+}
+
+/** Quotes a key for a shell when it holds anything beyond safe characters. */
+export function quoteArg(value: string): string {
+  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}

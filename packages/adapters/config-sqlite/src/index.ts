@@ -1,0 +1,1 @@
+export { createSqliteConfigStore, type SqliteConfigStoreOptions } from './sqlite-config-store.js';
