@@ -52,3 +52,19 @@ ci_apt_install() {
   ci_as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q </dev/null
   ci_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null
 }
+
+# ci_guarded VAR COMMAND...: runs COMMAND in a subshell with errexit on and stores its exit code in VAR; never
+# fails itself. Call it as a plain statement, never after `if`, `&&`, `||` or `!`: in those contexts bash ignores
+# errexit in everything a function runs, subshells included, so a failing command inside would go unnoticed.
+ci_guarded() {
+  local __var="$1" __rc
+  shift
+  set +e
+  (
+    set -euo pipefail
+    "$@"
+  )
+  __rc=$?
+  set -e
+  printf -v "$__var" '%d' "$__rc"
+}

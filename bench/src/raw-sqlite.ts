@@ -4,7 +4,7 @@ import type { FixtureItem } from './fixtures.js';
 export interface RawSqliteTimes {
   /** One prepared INSERT per row (data serialised with JSON.stringify) in one transaction. */
   insertMs: number;
-  /** One SELECT of every row in key order, each row's data parsed, the array serialised with JSON.stringify. */
+  /** One SELECT of every row in key order, each row's data parsed and given its Version, the array serialised with JSON.stringify. */
   selectMs: number;
   /** Length of the serialised array, a sanity check against the export. */
   selectedChars: number;
@@ -30,7 +30,12 @@ export function rawSqliteBaseline(path: string, items: readonly FixtureItem[]): 
     const insertMs = performance.now() - started;
 
     started = performance.now();
-    const text = JSON.stringify(select.all().map((r) => ({ ...(JSON.parse(r.data) as object), Version: r.version })));
+    const rows = select.all().map((r) => {
+      const data = JSON.parse(r.data) as Record<string, unknown>;
+      data.Version = r.version;
+      return data;
+    });
+    const text = JSON.stringify(rows);
     const selectMs = performance.now() - started;
     return { insertMs, selectMs, selectedChars: text.length };
   } finally {

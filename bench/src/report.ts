@@ -9,6 +9,12 @@ export class BenchFailure extends Error {
   }
 }
 
+/** The middle value (the lower middle for an even count); NaN for none. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)] ?? Number.NaN;
+}
+
 export type Unit = 'ms' | 's' | 'req/s' | 'MB' | '';
 
 /** One measured figure, with the targets it is judged by (none: informational). */

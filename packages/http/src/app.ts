@@ -29,7 +29,11 @@ export function createHttpApp(deps: HttpDeps): App {
   // imports carry whole configurations, so they get a larger limit than single-item writes
   const importLimit = limitBody(deps.maxImportBytes ?? 256 * 1024 * 1024);
   const itemLimit = limitBody(deps.maxBodyBytes ?? 5 * 1024 * 1024);
-  app.use('/api/v1/*', (c, next) => (c.req.path.startsWith('/api/v1/config/import') ? importLimit : itemLimit)(c, next));
+  // reading the limit wraps the request body stream, which costs every request; GETs and DELETEs carry no body
+  app.use('/api/v1/*', (c, next) => {
+    if (!['POST', 'PUT', 'PATCH'].includes(c.req.method)) return next();
+    return (c.req.path.startsWith('/api/v1/config/import') ? importLimit : itemLimit)(c, next);
+  });
 
   registerDiagnosticsRoutes(app);
   registerConfigRoutes(app, deps);

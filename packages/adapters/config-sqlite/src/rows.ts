@@ -90,4 +90,4 @@ export function toAuditRecord(row: AuditRow): AuditRecord {
 }
 
 /** The audit columns, in the order `AuditRow` names them. */
-export const AUDIT_COLUMNS = 'seq, at, actor, request_id, entity_type, key, change_type, before, after, version, prev_hash, hash';
+export const AUDIT_COLUMNS = ['seq', 'at', 'actor', 'request_id', 'entity_type', 'key', 'change_type', 'before', 'after', 'version', 'prev_hash', 'hash'] as const;

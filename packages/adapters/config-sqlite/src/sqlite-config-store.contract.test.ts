@@ -10,8 +10,11 @@ configStoreContract('sqlite', async () => {
   return {
     store,
     dispose: async () => {
-      await store.close();
-      await rm(dir, { recursive: true, force: true });
+      try {
+        await store.close();
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     },
   };
 });

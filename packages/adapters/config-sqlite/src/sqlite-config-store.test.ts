@@ -63,8 +63,11 @@ describe('createSqliteConfigStore', () => {
     path = join(dir, 'config.db');
   });
   afterEach(async () => {
-    for (const store of opened.splice(0)) await store.close();
-    await rm(dir, { recursive: true, force: true });
+    try {
+      await Promise.all(opened.splice(0).map((store) => store.close()));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('keeps items, references, claims and the audit chain across a reopen', async () => {
@@ -89,6 +92,41 @@ describe('createSqliteConfigStore', () => {
       const prev = i === 0 ? { seq: 0, hash: GENESIS_HASH } : (chain[i - 1] ?? { seq: 0, hash: '' });
       expect(checkLink(prev, record, sha256(auditDigestMaterial(record)))).toEqual({ ok: true });
     });
+  });
+
+  it('applies a batch that touches one key several times, and moves a claim between items', async () => {
+    const store = open();
+    const s1 = service('S1', 40000);
+    await store.commit(
+      [
+        create('clusters', cluster('Infra')),
+        update('clusters', cluster('Infra', { KeyPair: 'k' }), 1),
+        create('services', s1),
+        { op: 'delete', type: 'services', key: 'S1', expectedVersion: 1 },
+        create('services', s1),
+      ],
+      ctx(),
+    );
+    expect((await store.get('clusters', 'Infra'))?.version).toBe(2);
+    expect(await store.referrers({ type: 'clusters', key: 'Infra' }, 10)).toEqual([{ type: 'services', key: 'S1' }]);
+    // S2 takes S1's ports while S1 moves away, S2 listed first
+    await store.commit([create('services', service('S2', 40000)), update('services', service('S1', 40010), 1)], ctx());
+    const err: unknown = await store.commit([create('services', service('S3', 40001))], ctx()).catch((e: unknown) => e);
+    expect((err as UniquenessError).details.heldBy).toEqual({ type: 'services', key: 'S2' });
+    await expect(store.commit([create('services', service('S3', 40011))], ctx())).rejects.toBeInstanceOf(UniquenessError);
+    await expect(store.commit([create('services', service('S3', 40020))], ctx())).resolves.toBeDefined();
+  });
+
+  it('keeps one audit chain when two connections write to the same file', async () => {
+    const a = open();
+    const b = open();
+    await a.commit([create('clusters', cluster('A'))], ctx('alice', 1));
+    await b.commit([create('clusters', cluster('B'))], ctx('bob', 2));
+    await a.commit([update('clusters', cluster('B', { KeyPair: 'k' }), 1)], ctx('alice', 3));
+    await expect(b.commit([update('clusters', cluster('B', { KeyPair: 'x' }), 1)], ctx('bob', 4))).rejects.toThrow(/version 2, not 1/);
+    const chain = await b.auditChain(0, 10);
+    expect(chain.map((r) => [r.seq, r.actor])).toEqual([[1, 'alice'], [2, 'bob'], [3, 'alice']]);
+    chain.slice(1).forEach((r, i) => expect(r.prevHash).toBe(chain[i]?.hash));
   });
 
   it('turns on WAL mode and records the schema version', async () => {
@@ -226,7 +264,10 @@ describe('createSqliteConfigStore', () => {
       const unwritable = create('clusters', { ClusterName: 'Last', Value: { n: 1n } } as unknown as JsonObject);
       await expect(store.commit([...batch(), unwritable], ctx())).rejects.toThrow(TypeError);
       expect(snapshot(path)).toEqual(before);
-      expect((await store.list('clusters', { limit: 10 })).map((i) => i.key)).toEqual(['Infra']);
+      // nothing queued by the failed batch reaches the next one
+      await store.commit([create('clusters', cluster('Web'))], ctx());
+      expect((await store.list('clusters', { limit: 10 })).map((i) => i.key)).toEqual(['Infra', 'Web']);
+      expect((await store.auditChain(0, 100)).map((r) => r.key)).toEqual(['Infra', 'S1', 'Web']);
     });
   });
 });

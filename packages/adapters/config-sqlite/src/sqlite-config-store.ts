@@ -112,6 +112,8 @@ function openDatabase(opts: SqliteConfigStoreOptions): Database.Database {
 
 /** Runs inside the write transaction: decides the batch, then writes items, their side rows and the audit chain. */
 function commitBatch(st: Statements, changes: ConfigChange[], ctx: ChangeContext): CommitResult {
+  const inserts = [st.insertItems, st.insertRefs, st.insertUniques, st.insertAudit];
+  for (const insert of inserts) insert.clear();
   const plan = planCommit(changes, storeView(st));
   if (!plan.ok) throw plan.error;
   // planCommit returns one write per change, in order
@@ -121,6 +123,7 @@ function commitBatch(st: Statements, changes: ConfigChange[], ctx: ChangeContext
   });
   rewriteSideRows(st, changes);
   const audit = appendAudit(st, ctx, steps);
+  for (const insert of inserts) insert.flush();
   // results are parsed from the stored text, so callers never share objects with their changes or each other
   return { items: steps.map((s) => (s.write.after && s.dataText !== undefined ? { ...s.write.after, data: parseObject(s.dataText) } : undefined)), audit };
 }
@@ -147,13 +150,15 @@ function storeView(st: Statements): StoreView {
 
 /** Applies one planned change to `items`; returns the stored data text (undefined for a delete). */
 function writeItem(st: Statements, c: ConfigChange, { after }: PlannedWrite): string | undefined {
+  // creates are queued; an update or delete may touch a key created earlier in the batch
+  if (c.op !== 'create') st.insertItems.flush();
   if (c.op === 'delete' || !after) {
     st.deleteItem.run(c.type, orderKey(c.key));
     return undefined;
   }
   const data = JSON.stringify(after.data);
   const indexes = JSON.stringify(c.indexes);
-  if (c.op === 'create') st.insertItem.run(c.type, orderKey(c.key), c.key, data, after.version, indexes);
+  if (c.op === 'create') st.insertItems.add(c.type, orderKey(c.key), c.key, data, after.version, indexes);
   else st.updateItem.run(data, after.version, indexes, c.type, orderKey(c.key));
   return data;
 }
@@ -176,9 +181,9 @@ function rewriteSideRows(st: Statements, changes: ConfigChange[]): void {
   }
   for (const { change } of last.values()) {
     if (change.op === 'delete') continue;
-    for (const r of change.references) st.insertRef.run(change.type, change.key, r.type, r.key);
+    for (const r of change.references) st.insertRefs.add(change.type, change.key, r.type, r.key);
     // both ports of a service may hold the same claim; planCommit has checked it against every other item
-    for (const value of new Set(change.uniques.map((u) => u.value))) st.insertUnique.run(value, change.type, change.key);
+    for (const value of new Set(change.uniques.map((u) => u.value))) st.insertUniques.add(value, change.type, change.key);
   }
 }
 
@@ -190,7 +195,7 @@ function appendAudit(st: Statements, ctx: ChangeContext, steps: { change: Config
     const before = body.before === null ? null : JSON.stringify(body.before);
     const after = body.after === null ? null : (dataText ?? JSON.stringify(body.after));
     const { seq, at, actor, requestId, entityType, key, changeType, version, prevHash } = body;
-    st.insertAudit.run(seq, at, actor, requestId, entityType, key, changeType, before, after, version, prevHash, hash);
+    st.insertAudit.add(seq, at, actor, requestId, entityType, key, changeType, before, after, version, prevHash, hash);
     prev = { seq: body.seq, hash };
     return { ...body, before: before === null ? null : parseObject(before), after: after === null ? null : parseObject(after), hash };
   });

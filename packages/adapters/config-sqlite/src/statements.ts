@@ -1,7 +1,10 @@
 import type { AuditQuery } from '@envmgr/ports';
 import type Database from 'better-sqlite3';
 import type { Buffer } from 'node:buffer';
+import { bulkInsert, type BulkInsert } from './bulk-insert.js';
 import { AUDIT_COLUMNS, type AuditRow, type ItemRow, type RefRow } from './rows.js';
+
+const AUDIT_SELECT = `SELECT ${AUDIT_COLUMNS.join(', ')} FROM audit`;
 
 /** The values of an audit row, in the order of `AUDIT_COLUMNS`. */
 export type AuditParams = [
@@ -24,26 +27,24 @@ type Stmt<Params extends unknown[] | object, Row = unknown> = Database.Statement
 /** The fixed statements of the store, prepared once per connection. */
 export interface Statements {
   getItem: Stmt<[type: string, ord: Buffer], ItemRow>;
-  insertItem: Stmt<[type: string, ord: Buffer, key: string, data: string, version: number, indexes: string]>;
+  insertItems: BulkInsert<[type: string, ord: Buffer, key: string, data: string, version: number, indexes: string]>;
   updateItem: Stmt<[data: string, version: number, indexes: string, type: string, ord: Buffer]>;
   deleteItem: Stmt<[type: string, ord: Buffer]>;
   referrers: Stmt<[toType: string, toKey: string, limit: number], RefRow>;
-  insertRef: Stmt<[fromType: string, fromKey: string, toType: string, toKey: string]>;
+  insertRefs: BulkInsert<[fromType: string, fromKey: string, toType: string, toKey: string]>;
   deleteRefs: Stmt<[fromType: string, fromKey: string]>;
   uniqueHolder: Stmt<[value: string], RefRow>;
-  insertUnique: Stmt<[value: string, type: string, key: string]>;
+  insertUniques: BulkInsert<[value: string, type: string, key: string]>;
   deleteUniques: Stmt<[type: string, key: string]>;
   auditTail: Stmt<[], { seq: number; hash: string }>;
-  insertAudit: Stmt<AuditParams>;
+  insertAudit: BulkInsert<AuditParams>;
   auditChain: Stmt<[afterSeq: number, limit: number], AuditRow>;
 }
 
 export function prepareStatements(db: Database.Database): Statements {
   return {
     getItem: db.prepare<[type: string, ord: Buffer], ItemRow>('SELECT key, data, version FROM items WHERE type = ? AND ord = ?'),
-    insertItem: db.prepare<[type: string, ord: Buffer, key: string, data: string, version: number, indexes: string]>(
-      'INSERT INTO items (type, ord, key, data, version, indexes) VALUES (?, ?, ?, ?, ?, ?)',
-    ),
+    insertItems: bulkInsert(db, { table: 'items', columns: ['type', 'ord', 'key', 'data', 'version', 'indexes'] }),
     updateItem: db.prepare<[data: string, version: number, indexes: string, type: string, ord: Buffer]>(
       'UPDATE items SET data = ?, version = ?, indexes = ? WHERE type = ? AND ord = ?',
     ),
@@ -52,16 +53,14 @@ export function prepareStatements(db: Database.Database): Statements {
       'SELECT from_type AS type, from_key AS key FROM refs WHERE to_type = ? AND to_key = ? ORDER BY from_type, from_key LIMIT ?',
     ),
     // an item may name the same target from several fields; one row is enough
-    insertRef: db.prepare<[fromType: string, fromKey: string, toType: string, toKey: string]>(
-      'INSERT OR IGNORE INTO refs (from_type, from_key, to_type, to_key) VALUES (?, ?, ?, ?)',
-    ),
+    insertRefs: bulkInsert(db, { table: 'refs', columns: ['from_type', 'from_key', 'to_type', 'to_key'], orIgnore: true }),
     deleteRefs: db.prepare<[fromType: string, fromKey: string]>('DELETE FROM refs WHERE from_type = ? AND from_key = ?'),
     uniqueHolder: db.prepare<[value: string], RefRow>('SELECT type, key FROM uniques WHERE value = ?'),
-    insertUnique: db.prepare<[value: string, type: string, key: string]>('INSERT INTO uniques (value, type, key) VALUES (?, ?, ?)'),
+    insertUniques: bulkInsert(db, { table: 'uniques', columns: ['value', 'type', 'key'] }),
     deleteUniques: db.prepare<[type: string, key: string]>('DELETE FROM uniques WHERE type = ? AND key = ?'),
     auditTail: db.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1'),
-    insertAudit: db.prepare<AuditParams>(`INSERT INTO audit (${AUDIT_COLUMNS}) VALUES (${AUDIT_COLUMNS.split(',').map(() => '?').join(', ')})`),
-    auditChain: db.prepare<[afterSeq: number, limit: number], AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM audit WHERE seq > ? ORDER BY seq LIMIT ?`),
+    insertAudit: bulkInsert(db, { table: 'audit', columns: AUDIT_COLUMNS }),
+    auditChain: db.prepare<[afterSeq: number, limit: number], AuditRow>(`${AUDIT_SELECT} WHERE seq > ? ORDER BY seq LIMIT ?`),
   };
 }
 
@@ -105,7 +104,7 @@ export function auditQueries(db: Database.Database): (q: AuditQuery) => { stmt: 
     let stmt = cache.get(shape);
     if (!stmt) {
       const where = used.length ? `WHERE ${used.map(([, sql]) => sql).join(' AND ')}` : '';
-      stmt = db.prepare<unknown[], AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM audit ${where} ORDER BY seq DESC LIMIT ?`);
+      stmt = db.prepare<unknown[], AuditRow>(`${AUDIT_SELECT} ${where} ORDER BY seq DESC LIMIT ?`);
       cache.set(shape, stmt);
     }
     return { stmt, params: [...used.map(([field]) => q[field]), sqlLimit(q.limit)] };
