@@ -75,6 +75,23 @@ describe('EM server on SQLite', () => {
     expect(await (await fetch(`${s.url}/api/v1/audit/verify`)).json()).toEqual({ ok: true, checked: 2 });
   });
 
+  it('export → import into a new data dir → the same export bytes (SQLite)', async () => {
+    s = await startServer();
+    const post = (url: string, type: string, body: unknown) =>
+      fetch(`${url}/api/v1/config/${type}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await post(s.url, 'clusters', cluster('k'))).status).toBe(201);
+    expect((await post(s.url, 'environment-types', { EnvironmentType: 'Dev', Value: { SchemaVersion: 5 } })).status).toBe(201);
+    expect((await post(s.url, 'services', { ServiceName: 'Search', OwningCluster: 'Infra', Value: { BluePort: 40100, GreenPort: 40101 } })).status).toBe(201);
+    expect((await post(s.url, 'environments', { EnvironmentName: 'c50', Value: { EnvironmentType: 'Dev', OwningCluster: 'Infra' } })).status).toBe(201);
+    expect((await put(s.url, 1, 'k2')).status).toBe(200);
+    const exported = await (await fetch(`${s.url}/api/v1/config/export`)).text();
+    await s.stop();
+    s = await startServer();
+    const imported = await fetch(`${s.url}/api/v1/config/import`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: exported });
+    expect(imported.status).toBe(200);
+    expect(await (await fetch(`${s.url}/api/v1/config/export`)).text()).toBe(exported);
+  });
+
   it('serves the OpenAPI document and the docs page with its assets', async () => {
     s = await startServer();
     const doc = (await (await fetch(`${s.url}/api/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };

@@ -16,7 +16,7 @@ describe('entity keys', () => {
     ['services', { ServiceName: 'Search', OwningCluster: 'Infra', Value: {} }, 'Search'],
     ['clusters', { Value: {} }, undefined],
   ] as const)('%s key of %j is %s', (type, data, key) => {
-    expect(ENTITIES[type].keyOf(data as JsonObject)).toBe(key);
+    expect(ENTITIES[type].keyOf(data)).toBe(key);
   });
 
   it('builds composite keys', () => {
