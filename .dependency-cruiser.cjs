@@ -38,8 +38,8 @@ const KNOWN_PACKAGES =
 
 /**
  * Two rules for one row of the table: production files of `from` may reach only `allowed`; its test files
- * (`*.test.ts` and `src/testing.ts`) may reach `allowed` plus TEST_EXTRAS. `scope` is 'all' to forbid everything else (npm and node:* included) or 'workspace' to
- * forbid only our other packages.
+ * (`*.test.ts` and `src/testing.ts`) may reach `allowed` plus TEST_EXTRAS. `scope` is 'all' to forbid everything
+ * else (npm packages and node:* included) or 'workspace' to forbid only our other packages.
  */
 function row({ name, from, allowed, scope, comment }) {
   const to = (extra) => ({

@@ -45,6 +45,8 @@ const COLUMNS: Record<ConfigType, Column[]> = {
   'lb-settings': [field('FRONTEND', 'Value.FrontEnd'), field('SERVER NAMES', 'Value.ServerName')],
   upstreams: [field('SERVICE', 'Value.ServiceName'), hosts],
   permissions: [count('RULES', 'Permissions')],
+  groups: [field('DESCRIPTION', 'Value.Description')],
+  users: [field('DISPLAY NAME', 'Value.DisplayName'), field('GROUPS', 'Value.Groups'), field('SOURCE', 'Value.Source')],
 };
 
 const KEY_FIELD: Record<Exclude<ConfigType, 'lb-settings' | 'upstreams'>, string> = {
@@ -56,6 +58,8 @@ const KEY_FIELD: Record<Exclude<ConfigType, 'lb-settings' | 'upstreams'>, string
   'deployment-maps': 'DeploymentMapName',
   environments: 'EnvironmentName',
   permissions: 'Name',
+  groups: 'GroupName',
+  users: 'UserName',
 };
 
 /** An item's key as the API names it (`env/vhost` for LB settings, `/<env>_<upstream>/config` for upstreams). */

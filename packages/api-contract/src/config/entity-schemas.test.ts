@@ -9,6 +9,8 @@ type Path = (string | number)[];
 
 /** The examples of SPEC §3, without Version. */
 const EXAMPLES: Record<ConfigType, Json> = {
+  users: { UserName: 'alice', Value: { DisplayName: 'Alice', Email: 'alice@example.com', Groups: ['GG-Infra'], Source: 'local' } },
+  groups: { GroupName: 'GG-Infra', Value: { Description: 'the infra team', LdapGroups: ['infra'] } },
   accounts: {
     AccountName: 'prod',
     AccountNumber: '123456789012',
@@ -90,6 +92,12 @@ const ROLE: Path = [V, 'DeploymentTarget', 0];
 
 /** [type, what is wrong, path changed, new value, path of the expected issue (default: the changed path)] */
 const INVALID: [ConfigType, string, Path, unknown, Path?][] = [
+  ['users', 'unknown field', ['Value', 'Password'], 'secret', ['Value']],
+  ['users', 'name with a space', ['UserName'], 'a b'],
+  ['users', 'unknown source', ['Value', 'Source'], 'kerberos'],
+  ['groups', 'unknown field', ['Value', 'Members'], [], ['Value']],
+  ['groups', 'empty name', ['GroupName'], ''],
+  ['groups', 'LDAP groups not a list', ['Value', 'LdapGroups'], 'infra'],
   ['accounts', 'unknown field', ['IsProd'], true, []],
   ['accounts', 'account number as an integer', ['AccountNumber'], 123456789012],
   ['accounts', '11-digit account number', ['AccountNumber'], '12345678901'],

@@ -10,6 +10,7 @@ import { NotificationSettingsSchema } from './entities/notification-settings.js'
 import { PermissionSetSchema } from './entities/permission-set.js';
 import { ServiceSchema } from './entities/service.js';
 import { UpstreamSchema } from './entities/upstream.js';
+import { GroupSchema, UserSchema } from './entities/user-group.js';
 
 export * from './entities/account.js';
 export * from './entities/cluster.js';
@@ -21,6 +22,7 @@ export * from './entities/notification-settings.js';
 export * from './entities/permission-set.js';
 export * from './entities/service.js';
 export * from './entities/upstream.js';
+export * from './entities/user-group.js';
 
 /**
  * The data of each configuration item (SPEC §3) in EM's wire shape, without `Version` (see `wireSchema`/`bodySchema`).
@@ -38,4 +40,6 @@ export const ENTITY_SCHEMAS = {
   'lb-settings': LBSettingSchema,
   upstreams: UpstreamSchema,
   permissions: PermissionSetSchema,
+  groups: GroupSchema,
+  users: UserSchema,
 } satisfies Record<ConfigType, z.ZodObject>;

@@ -12,6 +12,8 @@ export const CONFIG_TYPES = [
   'lb-settings',
   'upstreams',
   'permissions',
+  'groups',
+  'users',
 ] as const;
 export type ConfigType = (typeof CONFIG_TYPES)[number];
 export const ConfigTypeSchema = z.enum(CONFIG_TYPES);

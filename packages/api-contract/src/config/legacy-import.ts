@@ -178,6 +178,8 @@ function identityOf(type: ConfigType, item: Obj): { field: string; key: string }
     'lb-settings': ['VHostName', text(item['EnvironmentName'], item['VHostName'])],
     upstreams: ['Value.UpstreamName', text(value['EnvironmentName'], value['UpstreamName'])],
     permissions: ['Name', text(item['Name'])],
+    groups: ['GroupName', text(item['GroupName'])],
+    users: ['UserName', text(item['UserName'])],
   };
   const [field, key] = fields[type];
   return key === undefined ? undefined : { field, key };

@@ -12,6 +12,8 @@ export const ENTITY_TYPES = [
   'lb-settings',
   'upstreams',
   'permissions',
+  'groups',
+  'users',
 ] as const;
 
 export type EntityType = (typeof ENTITY_TYPES)[number];

@@ -216,6 +216,11 @@ export const ENTITIES: Readonly<Record<EntityType, EntityDescriptor>> = {
   'lb-settings': lbSettings,
   upstreams,
   permissions: simple('permissions', 'permission set', 'Name'),
+  groups: simple('groups', 'group', 'GroupName'),
+  users: simple('users', 'user', 'UserName', {
+    references: (d) =>
+      arrayAt(d, 'Value.Groups').flatMap((g, i) => (typeof g === 'string' ? [{ type: 'groups' as const, key: g, path: `Value.Groups.${i}` }] : [])),
+  }),
 };
 
 /** What a store needs to know about an item's data besides the data itself. */

@@ -14,6 +14,8 @@ const RESOURCES: readonly ResourceSpec[] = [
   { type: 'lb-settings', title: 'Load-balancer settings', filters: ['environment', 'frontend'], keyParams: ['environment', 'vhost'] },
   { type: 'upstreams', title: 'Upstreams', filters: ['environment', 'service'] },
   { type: 'permissions', title: 'Permission sets', filters: [] },
+  { type: 'groups', title: 'Groups', filters: [] },
+  { type: 'users', title: 'Users', filters: [] },
 ] satisfies readonly (ResourceSpec & { type: ConfigType })[];
 
 export function registerConfigRoutes(app: App, deps: HttpDeps): void {
