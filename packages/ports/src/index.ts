@@ -1,2 +1,3 @@
 export * from './config/config-store.js';
 export * from './runtime/clock.js';
+export * from './identity/credential-store.js';

@@ -1,1 +1,2 @@
 export { createSqliteConfigStore, type SqliteConfigStoreOptions } from './sqlite-config-store.js';
+export { createSqliteCredentialStore } from './sqlite-credential-store.js';
