@@ -2,42 +2,79 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from 'hono';
-import { createSqliteConfigStore } from '@envmgr/adapter-config-sqlite';
-import { createMemoryConfigStore } from '@envmgr/adapter-memory';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { createSqliteConfigStore, createSqliteCredentialStore } from '@envmgr/adapter-config-sqlite';
+import { createMemoryConfigStore, createMemoryCredentialStore } from '@envmgr/adapter-memory';
+import { bootstrapAdmin, type IdentityDeps } from '@envmgr/app';
 import { createHttpApp, type App, type HttpLogger } from '@envmgr/http';
-import type { ConfigStore } from '@envmgr/ports';
+import type { ConfigStore, CredentialStore } from '@envmgr/ports';
 import type { ServerConfig } from './config.js';
+import { createArgon2Hasher, createJwtSigner, createRandomSource } from './identity/crypto-adapters.js';
+import { generatePassword, loadSigningKey, writeInitialPassword } from './identity/secrets.js';
 
 export interface Server {
   app: App;
   store: ConfigStore;
+  identity: IdentityDeps;
   close(): Promise<void>;
 }
 
 /** The composition root: the only place that picks and builds adapters. */
 export function composeServer(config: ServerConfig, logger: HttpLogger): Server {
-  const store = buildStore(config);
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const { store, credentials } = buildStores(config);
+  const clock = { now: () => Date.now() };
+  const hasher = { sha256: (text: string) => createHash('sha256').update(text).digest('hex') };
+  const identity: IdentityDeps = {
+    store,
+    credentials,
+    clock,
+    hasher,
+    passwords: createArgon2Hasher(),
+    signer: createJwtSigner(loadSigningKey(config.dataDir, config.jwtSecret)),
+    random: createRandomSource(),
+    throttle: new Map(),
+    accessTokenTtlSeconds: config.tokenTtlSeconds,
+    sessionTtlSeconds: config.sessionTtlSeconds,
+  };
   const app = createHttpApp({
-    config: {
-      store,
-      clock: { now: () => Date.now() },
-      hasher: { sha256: (text) => createHash('sha256').update(text).digest('hex') },
-    },
+    config: { store, clock, hasher },
+    identity,
     ids: { next: () => randomUUID() },
     logger,
-    // identity arrives with the access-control work; until then every request acts as one local operator
-    authenticate: (_c: Context) => Promise.resolve({ name: 'anonymous' }),
+    clientAddress: (c: Context) => {
+      try {
+        return getConnInfo(c).remote.address;
+      } catch {
+        return undefined; // not served by the node adapter (e.g. app.request in tests)
+      }
+    },
     maxBodyBytes: config.maxBodyBytes,
   });
-  return { app, store, close: () => store.close() };
+  return { app, store, identity, close: async () => { await store.close(); await credentials.close(); } };
 }
 
-function buildStore(config: ServerConfig): ConfigStore {
+/**
+ * Creates the `admin` user on a store without users. Its password comes from ENVMGR_ADMIN_PASSWORD or is generated,
+ * printed once and written to <data dir>/initial-admin-password (0600). Returns what to tell the operator.
+ */
+export async function bootstrap(server: Server, config: ServerConfig): Promise<string | undefined> {
+  const password = config.adminPassword ?? generatePassword();
+  const created = await bootstrapAdmin(server.identity, password, 'bootstrap');
+  if (!created) return undefined;
+  if (config.adminPassword) return "created user 'admin' with the password from ENVMGR_ADMIN_PASSWORD";
+  const file = writeInitialPassword(config.dataDir, password);
+  return `created user 'admin' with password ${password} (also in ${file}); sign in with: npx envmgr login --user admin`;
+}
+
+function buildStores(config: ServerConfig): { store: ConfigStore; credentials: CredentialStore } {
   switch (config.store) {
     case 'memory':
-      return createMemoryConfigStore();
+      return { store: createMemoryConfigStore(), credentials: createMemoryCredentialStore() };
     case 'sqlite':
-      mkdirSync(config.dataDir, { recursive: true });
-      return createSqliteConfigStore({ path: join(config.dataDir, 'envmgr.db') });
+      return {
+        store: createSqliteConfigStore({ path: join(config.dataDir, 'envmgr.db') }),
+        credentials: createSqliteCredentialStore({ path: join(config.dataDir, 'credentials.db') }),
+      };
   }
 }

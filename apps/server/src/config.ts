@@ -15,6 +15,14 @@ const ServerConfigSchema = z.object({
   store: z.enum(['sqlite', 'memory']).default('sqlite'),
   /** ENVMGR_LOG_LEVEL. @default info */
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** ENVMGR_ADMIN_PASSWORD: password of the `admin` user created on the first start; generated when unset. */
+  adminPassword: z.string().min(12, 'must be at least 12 characters').optional(),
+  /** ENVMGR_JWT_SECRET: key that signs sign-in tokens; kept in <data dir>/jwt-secret when unset. */
+  jwtSecret: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** ENVMGR_TOKEN_TTL_SECONDS: lifetime of the bearer token a sign-in returns (SPEC §9). @default 300 */
+  tokenTtlSeconds: z.coerce.number().int().min(30).max(86400).default(300),
+  /** ENVMGR_SESSION_TTL_SECONDS: lifetime of the browser session cookie. @default 43200 (12 h) */
+  sessionTtlSeconds: z.coerce.number().int().min(60).max(30 * 86400).default(43200),
   /** ENVMGR_MAX_BODY_BYTES: largest single-item request body. @default 5 MiB */
   maxBodyBytes: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
 });
@@ -27,6 +35,10 @@ const ENV: Record<keyof z.infer<typeof ServerConfigSchema>, string> = {
   store: 'ENVMGR_STORE',
   logLevel: 'ENVMGR_LOG_LEVEL',
   maxBodyBytes: 'ENVMGR_MAX_BODY_BYTES',
+  adminPassword: 'ENVMGR_ADMIN_PASSWORD',
+  jwtSecret: 'ENVMGR_JWT_SECRET',
+  tokenTtlSeconds: 'ENVMGR_TOKEN_TTL_SECONDS',
+  sessionTtlSeconds: 'ENVMGR_SESSION_TTL_SECONDS',
 };
 
 /** Reads the configuration; on any problem returns every one of them, named by environment variable. */
@@ -36,7 +48,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): { ok: true; config: ServerCo
   if (!parsed.success) {
     return {
       ok: false,
-      problems: parsed.error.issues.map((i) => `${ENV[i.path[0] as keyof typeof ENV] ?? i.path.join('.')}: ${i.message}`),
+      problems: parsed.error.issues.map((i) => `${ENV[i.path[0] as keyof typeof ENV] ?? i.path.join('.')}: ${i.message}`), // zod messages carry no values
     };
   }
   return { ok: true, config: Object.freeze({ ...parsed.data, dataDir: resolve(parsed.data.dataDir) }) };

@@ -1,7 +1,7 @@
 import { serve } from '@hono/node-server';
 import { pino } from 'pino';
 import { loadConfig } from './config.js';
-import { composeServer } from './compose.js';
+import { bootstrap, composeServer } from './compose.js';
 
 const loaded = loadConfig(process.env);
 if (!loaded.ok) {
@@ -11,6 +11,9 @@ if (!loaded.ok) {
 const { config } = loaded;
 const logger = pino({ level: config.logLevel, base: { service: 'envmgr' } });
 const server = composeServer(config, logger);
+const bootstrapped = await bootstrap(server, config);
+// printed once, on the console only: the operator needs it to sign in the first time
+if (bootstrapped) process.stdout.write(`${bootstrapped}\n`);
 
 const http = serve({ fetch: server.app.fetch, hostname: config.host, port: config.port }, (info) => {
   logger.info({ url: `http://${config.host}:${info.port}`, dataDir: config.dataDir, store: config.store }, 'Environment Manager is listening');

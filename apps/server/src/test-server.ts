@@ -5,10 +5,16 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { HttpLogger } from '@envmgr/http';
 import { loadConfig } from './config.js';
-import { composeServer, type Server } from './compose.js';
+import { bootstrap, composeServer, type Server } from './compose.js';
+
+export const TEST_ADMIN_PASSWORD = 'test-admin-password-1';
 
 export interface RunningServer {
   url: string;
+  /** A bearer token of the admin user. */
+  token: string;
+  /** fetch with the admin's bearer token. */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
   server: Server;
   dataDir: string;
   stop(opts?: { keepData?: boolean }): Promise<void>;
@@ -19,14 +25,20 @@ const quiet: HttpLogger = { info: () => undefined, warn: () => undefined, error:
 /** Starts EM as `npm start` does (SQLite in a temp data dir) on a free loopback port. */
 export async function startServer(opts: { dataDir?: string } = {}): Promise<RunningServer> {
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'envmgr-it-')));
-  const loaded = loadConfig({ ENVMGR_PORT: '0', ENVMGR_DATA_DIR: dataDir });
+  const loaded = loadConfig({ ENVMGR_PORT: '0', ENVMGR_DATA_DIR: dataDir, ENVMGR_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD });
   if (!loaded.ok) throw new TypeError(loaded.problems.join('; '));
   const server = composeServer(loaded.config, quiet);
+  await bootstrap(server, loaded.config);
   const http = serve({ fetch: server.app.fetch, hostname: '127.0.0.1', port: 0 });
   await new Promise<void>((resolve) => http.once('listening', () => resolve()));
   const { port } = http.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  const login = await fetch(`${url}/api/v1/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: TEST_ADMIN_PASSWORD }) });
+  const { token } = (await login.json()) as { token: string };
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
+    token,
+    fetch: (path, init = {}) => fetch(`${url}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, ...(init.headers as Record<string, string> | undefined) } }),
     server,
     dataDir,
     async stop(o = {}) {

@@ -12,6 +12,7 @@ export type ErrorKind =
   | 'too-large'
   | 'unsupported-media-type'
   | 'not-implemented'
+  | 'rate-limited'
   | 'unavailable';
 
 export abstract class DomainError extends Error {
@@ -131,4 +132,117 @@ export class DependencyUnavailableError extends DomainError {
 export class CorruptDataError extends DomainError {
   readonly kind = 'unavailable';
   readonly code = 'corrupt-data';
+}
+
+/** The request has no valid identity: no credentials, wrong ones, or an expired or tampered token. */
+export class UnauthenticatedError extends DomainError {
+  readonly kind = 'unauthenticated';
+  constructor(
+    readonly code: 'login-required' | 'invalid-credentials' | 'token-expired' | 'token-invalid' | 'token-revoked' | 'user-disabled',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The actor is known but lacks a permission; `missing` names it so an admin can grant it. */
+export class ForbiddenError extends DomainError {
+  readonly kind = 'forbidden';
+  readonly code: string;
+  constructor(message: string, details: Record<string, unknown> = {}, code = 'permission-denied') {
+    super(message, details);
+    this.code = code;
+  }
+}
+
+/** Too many attempts (e.g. failed sign-ins); retry after the given time. */
+export class TooManyAttemptsError extends DomainError {
+  readonly kind = 'rate-limited';
+  readonly code = 'too-many-attempts';
+  constructor(retryAfterMs: number) {
+    const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+    super(`too many failed sign-ins; wait ${seconds} s and try again`, { retryAfterSeconds: seconds });
+  }
+}
+
+/** An instance is not in the state an operation needs (stopping an in-service group member, starting a terminated one). */
+export class InstanceStateError extends DomainError {
+  readonly kind = 'conflict';
+  readonly code = 'instance-state';
+  constructor(instanceId: string, state: string, hint: string) {
+    super(`instance '${instanceId}' is ${state}; ${hint}`, { instanceId, state });
+  }
+}
+
+/** A group cannot be deleted while it still has instances, unless the deletion is forced. */
+export class GroupNotEmptyError extends DomainError {
+  readonly kind = 'conflict';
+  readonly code = 'group-not-empty';
+  constructor(group: string, instanceIds: string[]) {
+    super(
+      `group '${group}' still has ${instanceIds.length} instance(s) (${instanceIds.join(', ')}); terminate them first, or delete the group with force`,
+      { group, instanceIds },
+    );
+  }
+}
+
+/** A registry (KV) value is larger than Consul's limit of 512 KiB. */
+export class RegistryValueTooLargeError extends DomainError {
+  readonly kind = 'too-large';
+  readonly code = 'registry-value-too-large';
+  constructor(key: string, sizeBytes: number, limitBytes: number) {
+    super(
+      `the value for registry key '${key}' is ${sizeBytes} bytes, above the limit of ${limitBytes} bytes; store large data in the package store and put its key in the registry`,
+      { key, sizeBytes, limitBytes },
+    );
+  }
+}
+
+/** Names a stored package in messages: `Hello 1.0.0` or `Hello 1.0.0 for environment c50`. */
+function describePackage(ref: { service: string; version: string; environment?: string | undefined }): string {
+  return `${ref.service} ${ref.version}${ref.environment !== undefined ? ` for environment ${ref.environment}` : ''}`;
+}
+
+function packageDetails(ref: { service: string; version: string; environment?: string | undefined }): Record<string, unknown> {
+  return { service: ref.service, version: ref.version, ...(ref.environment !== undefined ? { environment: ref.environment } : {}) };
+}
+
+/** A package version is stored once and never replaced: a changed build needs a new version. */
+export class PackageExistsError extends DomainError {
+  readonly kind = 'conflict';
+  readonly code = 'package-exists';
+  constructor(ref: { service: string; version: string; environment?: string | undefined }) {
+    super(`package ${describePackage(ref)} is already stored and packages are never replaced; upload the build as a new version`, packageDetails(ref));
+  }
+}
+
+/** An upload (package or log) is larger than the configured limit. */
+export class PayloadTooLargeError extends DomainError {
+  readonly kind = 'too-large';
+  readonly code = 'too-large';
+  constructor(what: string, limitBytes: number) {
+    super(`${what} is larger than the limit of ${limitBytes} bytes; make it smaller or ask an administrator to raise the limit`, { limitBytes });
+  }
+}
+
+/** An uploaded archive is not a deployable package; `errors` lists every problem found. */
+export class InvalidPackageError extends DomainError {
+  readonly kind = 'invalid';
+  readonly code = 'invalid-package';
+  constructor(
+    ref: { service: string; version: string; environment?: string | undefined },
+    readonly errors: FieldProblem[],
+  ) {
+    super(`package ${describePackage(ref)} is not a valid package: ${describeProblems(errors)}`, { ...packageDetails(ref), errors });
+  }
+}
+
+/** A key or name cannot be used to store a package or blob (empty, absolute, `..`, NUL, ...). */
+export class InvalidStorageKeyError extends DomainError {
+  readonly kind = 'invalid';
+  readonly code = 'invalid-storage-key';
+  constructor(key: string, reason: string) {
+    const shown = Array.from(key.slice(0, 200), (ch) => (ch.charCodeAt(0) < 32 ? '?' : ch)).join('');
+    super(`'${shown}' cannot be used as a storage key: ${reason}`, { key: shown });
+  }
 }

@@ -6,3 +6,5 @@ export * from './config/entities.js';
 export * from './config/checks.js';
 export * from './audit/audit-record.js';
 export * from './config/commit-plan.js';
+export * from './identity/login-throttle.js';
+export * from './access/index.js';

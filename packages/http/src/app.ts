@@ -11,6 +11,7 @@ import { registerAuditRoutes } from './audit/audit-routes.js';
 import { registerDiagnosticsRoutes } from './diagnostics/diagnostics-routes.js';
 import { registerDocsRoutes } from './docs/docs-routes.js';
 import { methodNotAllowed } from './middleware/method-not-allowed.js';
+import { registerIdentityRoutes } from './identity/identity-routes.js';
 
 const WHERE: Record<string, string> = { json: 'the request body', query: 'the query string', param: 'the URL', header: 'a header' };
 
@@ -36,6 +37,7 @@ export function createHttpApp(deps: HttpDeps): App {
   });
 
   registerDiagnosticsRoutes(app);
+  registerIdentityRoutes(app, deps);
   registerConfigRoutes(app, deps);
   registerExportImportRoutes(app, deps);
   registerAuditRoutes(app, deps);

@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Actor } from '@envmgr/domain';
-import type { ConfigDeps, RequestContext } from '@envmgr/app';
+import type { ConfigDeps, IdentityDeps, RequestContext } from '@envmgr/app';
 import type { IdSource } from '@envmgr/ports';
 import type { Context } from 'hono';
 
@@ -15,8 +15,11 @@ export interface HttpDeps {
   config: ConfigDeps;
   ids: IdSource;
   logger: HttpLogger;
-  /** Who sends the request; identity and permissions plug in here. */
-  authenticate(c: Context): Promise<Actor>;
+  identity: IdentityDeps;
+  /** Replaces credential checking (tests). @default bearer token or session cookie, through `identity` */
+  authenticate?: (c: Context) => Promise<Actor>;
+  /** The client's address, for sign-in throttling and security events. */
+  clientAddress?: (c: Context) => string | undefined;
   /** Largest accepted request body. @default 5 MiB */
   maxBodyBytes?: number;
   /** Largest accepted import body. @default 256 MiB */
@@ -32,6 +35,8 @@ export type App = OpenAPIHono<AppEnv>;
 export function requestContext(c: Context<AppEnv>): RequestContext {
   return { actor: c.get('actor'), requestId: c.get('requestId') };
 }
+
+export const SESSION_COOKIE = 'environmentmanager';
 
 /**
  * A JSON response with explicit headers. Bodies are stored items that were validated when written, so they are

@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
-import { createMemoryConfigStore } from '@envmgr/adapter-memory';
+import { createMemoryConfigStore, createMemoryCredentialStore } from '@envmgr/adapter-memory';
+import type { IdentityDeps } from '@envmgr/app';
+import type { Actor } from '@envmgr/domain';
+import type { Context } from 'hono';
 import type { ConfigStore } from '@envmgr/ports';
 import { aFixedClock, sequentialIds } from '@envmgr/test-support';
 import { createHttpApp } from './app.js';
@@ -7,6 +10,7 @@ import type { App, HttpLogger } from './context.js';
 
 export interface TestApp {
   app: App;
+  identity: IdentityDeps;
   store: ConfigStore;
   clock: ReturnType<typeof aFixedClock>;
   errors: Record<string, unknown>[];
@@ -14,20 +18,24 @@ export interface TestApp {
 }
 
 /** The HTTP app over memory adapters, with a helper to call it; for API tests. */
-export function aTestApp(opts: { store?: ConfigStore; maxBodyBytes?: number } = {}): TestApp {
+export function aTestApp(opts: { store?: ConfigStore; maxBodyBytes?: number; identity?: IdentityDeps; realAuth?: boolean } = {}): TestApp {
   const store = opts.store ?? createMemoryConfigStore();
   const clock = aFixedClock(Date.UTC(2026, 10, 23, 12));
   const errors: Record<string, unknown>[] = [];
   const logger: HttpLogger = { info: () => undefined, warn: () => undefined, error: (o) => void errors.push(o) };
+  const identity = opts.identity ?? aTestIdentity(store, clock);
   const app = createHttpApp({
     config: { store, clock, hasher: { sha256: (t) => createHash('sha256').update(t).digest('hex') } },
     ids: sequentialIds('req'),
     logger,
-    authenticate: (c) => Promise.resolve({ name: c.req.header('x-test-user') ?? 'tester' }),
+    identity,
+    // tests act as an administrator named by x-test-user unless they exercise sign-in (opts.realAuth)
+    ...(opts.realAuth ? {} : { authenticate: (c: Context) => Promise.resolve(testAdmin(c.req.header('x-test-user') ?? 'tester')) }),
     ...(opts.maxBodyBytes ? { maxBodyBytes: opts.maxBodyBytes } : {}),
   });
   return {
     app,
+    identity,
     store,
     clock,
     errors,
@@ -41,5 +49,34 @@ export function aTestApp(opts: { store?: ConfigStore; maxBodyBytes?: number } = 
       const text = await res.text();
       return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
     },
+  };
+}
+
+export const testAdmin = (name: string): Actor => ({ name, kind: 'user', user: name, permissions: [{ Resource: '**', Access: 'ADMIN' }] });
+
+/** Identity over memory adapters with fast, fake crypto: passwords are compared as `hash:<password>`. */
+export function aTestIdentity(store: ConfigStore, clock: { now(): number }): IdentityDeps {
+  let n = 0;
+  return {
+    store,
+    credentials: createMemoryCredentialStore(),
+    clock,
+    hasher: { sha256: (t) => createHash('sha256').update(t).digest('hex') },
+    passwords: { hash: (p) => Promise.resolve(`hash:${p}`), verify: (h, p) => Promise.resolve(h === `hash:${p}`) },
+    signer: {
+      sign: (claims, ttl) => Promise.resolve(Buffer.from(JSON.stringify({ ...claims, exp: clock.now() + ttl * 1000 })).toString('base64url')),
+      verify: (token) => {
+        try {
+          const c = JSON.parse(Buffer.from(token, 'base64url').toString()) as { sub: string; use: 'session' | 'access'; groups: string[]; exp: number };
+          return Promise.resolve(c.exp > clock.now() ? { ok: true as const, claims: { sub: c.sub, use: c.use, groups: c.groups } } : { ok: false as const, reason: 'expired' as const });
+        } catch {
+          return Promise.resolve({ ok: false as const, reason: 'invalid' as const });
+        }
+      },
+    },
+    random: { token: (bytes) => `r${++n}`.padEnd(Math.ceil((bytes * 4) / 3), 'x') },
+    throttle: new Map(),
+    accessTokenTtlSeconds: 300,
+    sessionTtlSeconds: 43200,
   };
 }

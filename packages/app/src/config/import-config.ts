@@ -14,6 +14,7 @@ import type { ConfigDeps, RequestContext } from '../context.js';
 import { listAll } from './export-config.js';
 import { loadResolver, overlayKey } from './resolver.js';
 import { changeContext } from './write-items.js';
+import { requireAdmin } from '../identity/access.js';
 
 export type ImportMode = 'merge' | 'replace';
 
@@ -60,6 +61,8 @@ export async function importConfig(
     itemPath?: (type: EntityType, index: number) => string;
   },
 ): Promise<ImportOutcome> {
+  // an import can touch every type and scope at once, so it is an administrator's tool
+  requireAdmin(req.actor, 'import configuration');
   const plan = await planImport(deps.store, cmd.items, cmd.mode, cmd.itemPath ?? ((type, index) => `items.${type}.${index}`));
   if (plan.problems.length) throw new ValidationError(plan.problems);
   if (!cmd.dryRun && plan.changes.length) await deps.store.commit(plan.changes, changeContext(deps, req));

@@ -12,14 +12,32 @@ import {
 import type { ChangeContext, ConfigChange } from '@envmgr/ports';
 import type { ConfigDeps, RequestContext } from '../context.js';
 import { loadResolver } from './resolver.js';
+import { configResource, configScope, requirePermission } from '../identity/access.js';
 
 export function changeContext(deps: ConfigDeps, req: RequestContext): ChangeContext {
   return { actor: req.actor.name, requestId: req.requestId, at: new Date(deps.clock.now()).toISOString() };
 }
 
-async function assertValid(deps: ConfigDeps, type: EntityType, data: JsonObject, before: JsonObject | undefined): Promise<void> {
-  const resolve = await loadResolver(deps.store, [{ type, data }]);
-  const problems = checkItem(type, data, { resolve, before });
+/**
+ * The one gate of every configuration write: the actor's permission for the method on the item's resource, for the
+ * clusters and environment types the item touches before and after the change; then the cross-entity rules.
+ */
+async function authorizeAndCheck(
+  deps: ConfigDeps,
+  req: RequestContext,
+  w: { method: string; resource: string; type: EntityType; data: JsonObject | undefined; before: JsonObject | undefined },
+): Promise<void> {
+  const pending = [w.data, w.before].filter((d): d is JsonObject => d !== undefined).map((d) => ({ type: w.type, data: d }));
+  const resolve = await loadResolver(deps.store, pending);
+  const scopes = pending.map((p) => configScope(w.type, p.data, resolve));
+  requirePermission(req.actor, {
+    method: w.method,
+    resource: w.resource,
+    clusters: [...new Set(scopes.flatMap((s) => s.clusters))],
+    environmentTypes: [...new Set(scopes.flatMap((s) => s.environmentTypes))],
+  });
+  if (!w.data) return;
+  const problems = checkItem(w.type, w.data, { resolve, before: w.before });
   if (problems.length) throw new ValidationError(problems);
 }
 
@@ -39,7 +57,7 @@ async function commitOne(deps: ConfigDeps, req: RequestContext, change: ConfigCh
 /** Creates an item at version 1. Throws ValidationError, AlreadyExistsError, UniquenessError. */
 export async function createItem(deps: ConfigDeps, req: RequestContext, type: EntityType, data: JsonObject): Promise<ConfigItem> {
   const key = keyOrThrow(type, data);
-  await assertValid(deps, type, data, undefined);
+  await authorizeAndCheck(deps, req, { method: 'POST', resource: configResource(type), type, data, before: undefined });
   const item = await commitOne(deps, req, { op: 'create', type, key, data, ...itemFacts(type, data) });
   return item as ConfigItem;
 }
@@ -61,7 +79,7 @@ export async function updateItem(
   }
   const before = await deps.store.get(type, key);
   if (!before) throw new NotFoundError(ENTITIES[type].label, key);
-  await assertValid(deps, type, data, before.data);
+  await authorizeAndCheck(deps, req, { method: 'PUT', resource: configResource(type, key), type, data, before: before.data });
   const item = await commitOne(deps, req, { op: 'update', type, key, data, expectedVersion, ...itemFacts(type, data) });
   return item as ConfigItem;
 }
@@ -73,6 +91,9 @@ export async function deleteItem(
   cmd: { type: EntityType; key: string; expectedVersion: number | undefined },
 ): Promise<void> {
   const expectedVersion = requireVersion(cmd.type, cmd.key, cmd.expectedVersion);
+  const before = await deps.store.get(cmd.type, cmd.key);
+  if (!before) throw new NotFoundError(ENTITIES[cmd.type].label, cmd.key);
+  await authorizeAndCheck(deps, req, { method: 'DELETE', resource: configResource(cmd.type, cmd.key), type: cmd.type, data: undefined, before: before.data });
   await commitOne(deps, req, { op: 'delete', type: cmd.type, key: cmd.key, expectedVersion });
 }
 
@@ -95,7 +116,7 @@ export async function revertItem(
     return updateItem(deps, req, { type, key, data: target.after, expectedVersion: cmd.expectedVersion });
   }
   const [last] = await deps.store.queryAudit({ entityType: type, key, limit: 1 });
-  await assertValid(deps, type, target.after, undefined);
+  await authorizeAndCheck(deps, req, { method: 'POST', resource: configResource(type), type, data: target.after, before: undefined });
   const item = await commitOne(deps, req, {
     op: 'create',
     type,

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { AuditQuerySchema, AuditRecordSchema, AuditVerifySchema, PageQuerySchema } from '@envmgr/api-contract';
-import { queryAudit, verifyAuditChain } from '@envmgr/app';
+import { queryAudit, requireSignedIn, verifyAuditChain } from '@envmgr/app';
 import { json, type App, type HttpDeps } from '../context.js';
 import { decodeCursor, nextPageHeaders } from '../paging/cursor.js';
 import { problemResponses } from '../problems/responses.js';
@@ -12,9 +12,10 @@ export function registerAuditRoutes(app: App, deps: HttpDeps): void {
     createRoute({
       method: 'get', path: '/api/v1/audit', tags, operationId: 'listAudit', summary: 'Audit records, newest first (default: the last 24 hours)',
       request: { query: PageQuerySchema.extend(AuditQuerySchema.shape) },
-      responses: { 200: { description: 'one page of records', content: { 'application/json': { schema: z.array(AuditRecordSchema) } } }, ...problemResponses() },
+      responses: { 200: { description: 'one page of records', content: { 'application/json': { schema: z.array(AuditRecordSchema) } } }, ...problemResponses(401) },
     }),
     async (c) => {
+      requireSignedIn(c.get('actor'));
       const { limit, cursor, since, until, ...filters } = c.req.valid('query');
       const page = await queryAudit(deps.config, {
         ...definedOnly(filters),
@@ -30,9 +31,12 @@ export function registerAuditRoutes(app: App, deps: HttpDeps): void {
   app.openapi(
     createRoute({
       method: 'get', path: '/api/v1/audit/verify', tags, operationId: 'verifyAudit', summary: 'Check every link of the audit hash chain',
-      responses: { 200: { description: 'ok, or the first broken link', content: { 'application/json': { schema: AuditVerifySchema } } }, ...problemResponses() },
+      responses: { 200: { description: 'ok, or the first broken link', content: { 'application/json': { schema: AuditVerifySchema } } }, ...problemResponses(401) },
     }),
-    async () => json(200, await verifyAuditChain(deps.config)),
+    async (c) => {
+      requireSignedIn(c.get('actor'));
+      return json(200, await verifyAuditChain(deps.config));
+    },
   );
 }
 

@@ -8,7 +8,7 @@ import {
   type ConfigType,
   type ExportDocument,
 } from '@envmgr/api-contract';
-import { exportConfig, exportType, importConfig, type ImportItem } from '@envmgr/app';
+import { exportConfig, exportType, importConfig, requireAdmin, type ImportItem } from '@envmgr/app';
 import type { EntityType, JsonObject } from '@envmgr/domain';
 import { json, requestContext, type App, type HttpDeps } from '../context.js';
 import { problemResponses } from '../problems/responses.js';
@@ -30,9 +30,10 @@ export function registerExportImportRoutes(app: App, deps: HttpDeps): void {
     createRoute({
       method: 'get', path: '/api/v1/config/export', tags, operationId: 'exportConfig', summary: 'Export configuration as one document',
       request: { query: TypesQuery },
-      responses: { 200: ok('every item of the chosen types, in key order', ExportDocumentSchema), ...problemResponses() },
+      responses: { 200: ok('every item of the chosen types, in key order', ExportDocumentSchema), ...problemResponses(401, 403) },
     }),
     async (c) => {
+      requireAdmin(c.get('actor'), 'export configuration');
       const { types } = c.req.valid('query');
       const chosen = types ? (types.split(',') as EntityType[]) : undefined;
       return json(200, await exportConfig(deps.config, chosen));
@@ -43,16 +44,19 @@ export function registerExportImportRoutes(app: App, deps: HttpDeps): void {
     createRoute({
       method: 'get', path: '/api/v1/config/export/{resource}', tags, operationId: 'exportResource', summary: 'Export one type as an array (EM-compatible)',
       request: { params: z.object({ resource: z.enum(CONFIG_TYPES) }) },
-      responses: { 200: ok('every item of the type, in key order', z.array(z.union(CONFIG_TYPES.map((t) => wireSchema(t))))), ...problemResponses(404) },
+      responses: { 200: ok('every item of the type, in key order', z.array(z.union(CONFIG_TYPES.map((t) => wireSchema(t))))), ...problemResponses(401, 403, 404) },
     }),
-    async (c) => json(200, await exportType(deps.config.store, c.req.valid('param').resource)),
+    async (c) => {
+      requireAdmin(c.get('actor'), 'export configuration');
+      return json(200, await exportType(deps.config.store, c.req.valid('param').resource));
+    },
   );
 
   app.openapi(
     createRoute({
       method: 'post', path: '/api/v1/config/import', tags, operationId: 'importConfig', summary: 'Import an export document, all or nothing',
       request: { query: ImportQuerySchema, body: { content: { 'application/json': { schema: ExportDocumentSchema } }, required: true } },
-      responses: { 200: ok('what changed (or would change, on a dry run)', ImportResultSchema), ...problemResponses(409, 413, 415) },
+      responses: { 200: ok('what changed (or would change, on a dry run)', ImportResultSchema), ...problemResponses(401, 403, 409, 413, 415) },
     }),
     async (c) => {
       const { mode, dryRun } = c.req.valid('query');
@@ -70,7 +74,7 @@ export function registerExportImportRoutes(app: App, deps: HttpDeps): void {
         query: ImportQuerySchema,
         body: { content: { 'application/json': { schema: z.array(z.record(z.string(), z.unknown())).meta({ description: "EM's export array" }) } }, required: true },
       },
-      responses: { 200: ok('what changed (or would change, on a dry run)', ImportResultSchema), ...problemResponses(404, 409, 413, 415) },
+      responses: { 200: ok('what changed (or would change, on a dry run)', ImportResultSchema), ...problemResponses(401, 403, 404, 409, 413, 415) },
     }),
     async (c) => {
       const { mode, dryRun } = c.req.valid('query');

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { AuditRecordSchema, bodySchema, PageQuerySchema, RevertSchema, wireSchema, type ConfigType } from '@envmgr/api-contract';
-import { createItem, deleteItem, getItem, itemHistory, listItems, revertItem, updateItem } from '@envmgr/app';
+import { createItem, deleteItem, getItem, itemHistory, listItems, requireRead, revertItem, updateItem } from '@envmgr/app';
 import { toWire, type JsonObject } from '@envmgr/domain';
 import { json, raw, requestContext, type App, type AppEnv, type HttpDeps } from '../context.js';
 import { decodeCursor, nextPageHeaders } from '../paging/cursor.js';
@@ -46,10 +46,11 @@ export function registerConfigResource(app: App, deps: HttpDeps, spec: ResourceS
     createRoute({
       method: 'get', path: base, tags, operationId: `list${name}`, summary: `List ${spec.title.toLowerCase()}`,
       request: { query: PageQuerySchema.extend(filters.shape) },
-      responses: { 200: ok('one page, in key order; `X-Next-Cursor` names the next', z.array(Wire)), ...problemResponses() },
+      responses: { 200: ok('one page, in key order; `X-Next-Cursor` names the next', z.array(Wire)), ...problemResponses(401, 403) },
     }),
     async (c) => {
       const { limit, cursor, ...rest } = c.req.valid('query') as { limit: number; cursor?: string } & Record<string, string | undefined>;
+      requireRead(c.get('actor'), type);
       const filter = Object.fromEntries(Object.entries(rest).filter((e): e is [string, string] => e[1] !== undefined));
       const page = await listItems(deps.config, type, { filter, after: decodeCursor(cursor, 'string'), limit });
       return json(200, page.items.map(toWire), nextPageHeaders(c.req.url, page.next));
@@ -60,7 +61,7 @@ export function registerConfigResource(app: App, deps: HttpDeps, spec: ResourceS
     createRoute({
       method: 'post', path: base, tags, operationId: `create${name}`, summary: `Create one of ${spec.title.toLowerCase()}`,
       request: { body: { content: { 'application/json': { schema: Body } }, required: true } },
-      responses: { 201: ok('created at version 1', Wire), ...problemResponses(409, 413, 415) },
+      responses: { 201: ok('created at version 1', Wire), ...problemResponses(401, 403, 409, 413, 415) },
     }),
     async (c) => {
       const { Version: _ignored, ...data } = c.req.valid('json') as JsonObject;
@@ -73,9 +74,10 @@ export function registerConfigResource(app: App, deps: HttpDeps, spec: ResourceS
     createRoute({
       method: 'get', path: itemPath, tags, operationId: `get${name}`, summary: `Read one of ${spec.title.toLowerCase()}`,
       request: { params },
-      responses: { 200: ok('the item; `ETag` holds its version', Wire), ...problemResponses(404) },
+      responses: { 200: ok('the item; `ETag` holds its version', Wire), ...problemResponses(401, 403, 404) },
     }),
     async (c) => {
+      requireRead(c.get('actor'), type, keyOf(c));
       const item = await getItem(deps.config, type, keyOf(c));
       return json(200, toWire(item), { ETag: etag(item.version) });
     },
@@ -85,7 +87,7 @@ export function registerConfigResource(app: App, deps: HttpDeps, spec: ResourceS
     createRoute({
       method: 'put', path: itemPath, tags, operationId: `update${name}`, summary: `Replace one of ${spec.title.toLowerCase()}`,
       request: { params, headers: VersionHeaders, body: { content: { 'application/json': { schema: Body } }, required: true } },
-      responses: { 200: ok('the new version', Wire), ...problemResponses(404, 409, 413, 415, 428) },
+      responses: { 200: ok('the new version', Wire), ...problemResponses(401, 403, 404, 409, 413, 415, 428) },
     }),
     async (c) => {
       const { Version, ...data } = c.req.valid('json') as JsonObject;
@@ -100,7 +102,7 @@ export function registerConfigResource(app: App, deps: HttpDeps, spec: ResourceS
     createRoute({
       method: 'delete', path: itemPath, tags, operationId: `delete${name}`, summary: `Delete one of ${spec.title.toLowerCase()}`,
       request: { params, headers: VersionHeaders },
-      responses: { 204: { description: 'deleted; its history stays in the audit log' }, ...problemResponses(404, 409, 428) },
+      responses: { 204: { description: 'deleted; its history stays in the audit log' }, ...problemResponses(401, 403, 404, 409, 428) },
     }),
     async (c) => {
       const h = c.req.valid('header');
@@ -113,10 +115,11 @@ export function registerConfigResource(app: App, deps: HttpDeps, spec: ResourceS
     createRoute({
       method: 'get', path: `${itemPath}/history`, tags, operationId: `history${name}`, summary: 'Audit records of one item, newest first',
       request: { params, query: PageQuerySchema },
-      responses: { 200: ok('one page of audit records', z.array(AuditRecordSchema)), ...problemResponses(404) },
+      responses: { 200: ok('one page of audit records', z.array(AuditRecordSchema)), ...problemResponses(401, 403, 404) },
     }),
     async (c) => {
       const { limit, cursor } = c.req.valid('query');
+      requireRead(c.get('actor'), type, keyOf(c));
       const page = await itemHistory(deps.config, type, keyOf(c), { beforeSeq: decodeCursor(cursor, 'number'), limit });
       return json(200, page.items, nextPageHeaders(c.req.url, page.next));
     },
@@ -126,7 +129,7 @@ export function registerConfigResource(app: App, deps: HttpDeps, spec: ResourceS
     createRoute({
       method: 'post', path: `${itemPath}/revert`, tags, operationId: `revert${name}`, summary: 'Restore the data of an earlier version as a new version',
       request: { params, headers: VersionHeaders, body: { content: { 'application/json': { schema: RevertSchema } }, required: true } },
-      responses: { 200: ok('the new version', Wire), ...problemResponses(404, 409, 415, 428) },
+      responses: { 200: ok('the new version', Wire), ...problemResponses(401, 403, 404, 409, 415, 428) },
     }),
     async (c) => {
       const h = c.req.valid('header');

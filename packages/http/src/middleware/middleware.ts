@@ -1,6 +1,9 @@
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { AppEnv, HttpDeps } from '../context.js';
+import { getCookie } from 'hono/cookie';
+import { ANONYMOUS } from '@envmgr/domain';
+import { authenticate as authenticateRequest } from '@envmgr/app';
+import { SESSION_COOKIE, type AppEnv, type HttpDeps } from '../context.js';
 import { problem } from '../problems/problem.js';
 import { problemResponse } from '../problems/respond.js';
 
@@ -55,9 +58,14 @@ export function limitBody(maxBytes: number): MiddlewareHandler<AppEnv> {
   });
 }
 
-export function authenticate(deps: Pick<HttpDeps, 'authenticate'>): MiddlewareHandler<AppEnv> {
+/** Sets the request's actor from `Authorization: Bearer` or the session cookie (anonymous without either). */
+export function authenticate(deps: Pick<HttpDeps, 'authenticate' | 'identity'>): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    c.set('actor', await deps.authenticate(c));
+    c.set('actor', ANONYMOUS);
+    const header = c.req.header('authorization');
+    const bearer = header && /^bearer\s+/i.test(header) ? header.replace(/^bearer\s+/i, '').trim() : undefined;
+    const actor = deps.authenticate ? await deps.authenticate(c) : await authenticateRequest(deps.identity, { bearer, session: getCookie(c, SESSION_COOKIE) });
+    c.set('actor', actor);
     await next();
   };
 }

@@ -12,6 +12,7 @@ const STATUS: Record<ErrorKind, number> = {
   'unsupported-media-type': 415,
   'precondition-required': 428,
   'not-implemented': 501,
+  'rate-limited': 429,
   unavailable: 503,
 };
 

@@ -3,12 +3,15 @@ import { PROBLEM_CONTENT_TYPE } from './problem.js';
 
 const DESCRIPTIONS: Record<number, string> = {
   400: 'invalid request: the problem lists every field at fault in `errors`',
+  401: 'not signed in, or the credentials or token are invalid or expired',
+  403: 'signed in, but missing a permission; the problem names it',
   404: 'no such item or route',
   405: 'method not allowed on this path',
   409: 'conflict: stale version, existing key, referenced item or taken unique value',
   413: 'request body too large',
   415: 'request body is not JSON',
   428: 'the version you read is required (If-Match or expected-version)',
+  429: 'too many attempts; wait for Retry-After seconds',
   500: 'unexpected error; quote the requestId',
   503: 'a dependency is unavailable; retry later',
 };
