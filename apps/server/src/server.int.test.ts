@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from './test-server.js';
+import { startServer, type RunningServer } from './testing.js';
 
 const cluster = (keyPair: string) => ({ ClusterName: 'Infra', Value: { ShortName: 'IN', KeyPair: keyPair } });
 
@@ -20,20 +20,20 @@ describe('EM server on SQLite', () => {
 
   it('50 concurrent writers of one version: one wins, 49 get 409, and the audit agrees', async () => {
     s = await startServer();
-    const created = await s!.fetch(`/api/v1/config/clusters`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(cluster('start')) });
+    const created = await s.fetch(`/api/v1/config/clusters`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(cluster('start')) });
     expect(created.status).toBe(201);
     const results = await Promise.all(Array.from({ length: 50 }, (_, i) => put(s!, 1, `w${i}`).then(async (r) => ({ i, status: r.status, body: (await r.json()) as { Version?: number; code?: string } }))));
     const winners = results.filter((r) => r.status === 200);
     expect(winners).toHaveLength(1);
     expect(results.filter((r) => r.status === 409).every((r) => r.body.code === 'version-conflict')).toBe(true);
     expect(results.filter((r) => r.status === 409)).toHaveLength(49);
-    const final = (await (await s!.fetch(`/api/v1/config/clusters/Infra`)).json()) as { Value: { KeyPair: string }; Version: number };
+    const final = (await (await s.fetch(`/api/v1/config/clusters/Infra`)).json()) as { Value: { KeyPair: string }; Version: number };
     expect(final).toMatchObject({ Version: 2, Value: { KeyPair: `w${winners[0]!.i}` } });
   });
 
   it('50 concurrent writers that re-read and retry: no update is lost', async () => {
     s = await startServer();
-    await s!.fetch(`/api/v1/config/clusters`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(cluster('start')) });
+    await s.fetch(`/api/v1/config/clusters`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(cluster('start')) });
     const srv = s;
     let conflicts = 0;
     const successes: { keyPair: string; version: number }[] = [];
@@ -66,13 +66,13 @@ describe('EM server on SQLite', () => {
 
   it('keeps configuration and the audit chain across a restart', async () => {
     s = await startServer();
-    await s!.fetch(`/api/v1/config/clusters`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(cluster('a')) });
+    await s.fetch(`/api/v1/config/clusters`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(cluster('a')) });
     const dataDir = s.dataDir;
     await s.stop({ keepData: true });
     s = await startServer({ dataDir });
-    expect((await (await s!.fetch(`/api/v1/config/clusters/Infra`)).json()) as object).toMatchObject({ Version: 1 });
+    expect((await (await s.fetch(`/api/v1/config/clusters/Infra`)).json()) as object).toMatchObject({ Version: 1 });
     expect((await put(s, 1, 'b')).status).toBe(200);
-    expect(await (await s!.fetch(`/api/v1/audit/verify`)).json()).toEqual({ ok: true, checked: 5 });
+    expect(await (await s.fetch(`/api/v1/audit/verify`)).json()).toEqual({ ok: true, checked: 5 });
   });
 
   it('export → import into a new data dir → the same export bytes (SQLite)', async () => {
@@ -84,22 +84,22 @@ describe('EM server on SQLite', () => {
     expect((await post(s, 'services', { ServiceName: 'Search', OwningCluster: 'Infra', Value: { BluePort: 40100, GreenPort: 40101 } })).status).toBe(201);
     expect((await post(s, 'environments', { EnvironmentName: 'c50', Value: { EnvironmentType: 'Dev', OwningCluster: 'Infra' } })).status).toBe(201);
     expect((await put(s, 1, 'k2')).status).toBe(200);
-    const exported = await (await s!.fetch(`/api/v1/config/export`)).text();
+    const exported = await (await s.fetch(`/api/v1/config/export`)).text();
     await s.stop();
     s = await startServer();
-    const imported = await s!.fetch(`/api/v1/config/import`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: exported });
+    const imported = await s.fetch(`/api/v1/config/import`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: exported });
     expect(imported.status).toBe(200);
-    expect(await (await s!.fetch(`/api/v1/config/export`)).text()).toBe(exported);
+    expect(await (await s.fetch(`/api/v1/config/export`)).text()).toBe(exported);
   });
 
   it('serves the OpenAPI document and the docs page with its assets', async () => {
     s = await startServer();
-    const doc = (await (await s!.fetch(`/api/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
+    const doc = (await (await s.fetch(`/api/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/config/environments/{key}', '/api/v1/config/lb-settings/{environment}/{vhost}', '/api/v1/audit', '/api/v1/config/import']));
-    const page = await (await s!.fetch(`/docs`)).text();
+    const page = await (await s.fetch(`/docs`)).text();
     expect(page).toContain('/docs/assets/swagger-ui-bundle.js');
-    const js = await s!.fetch(`/docs/assets/swagger-ui-bundle.js`);
+    const js = await s.fetch(`/docs/assets/swagger-ui-bundle.js`);
     expect(js.status).toBe(200);
     expect((await js.text()).length).toBeGreaterThan(100_000);
   });

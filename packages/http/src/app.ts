@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { DomainError } from '@envmgr/domain';
 import type { App, AppEnv, HttpDeps } from './context.js';
@@ -31,10 +32,11 @@ export function createHttpApp(deps: HttpDeps): App {
   const importLimit = limitBody(deps.maxImportBytes ?? 256 * 1024 * 1024);
   const itemLimit = limitBody(deps.maxBodyBytes ?? 5 * 1024 * 1024);
   // reading the limit wraps the request body stream, which costs every request; GETs and DELETEs carry no body
-  app.use('/api/v1/*', (c, next) => {
+  const limitBodies: MiddlewareHandler<AppEnv> = (c, next) => {
     if (!['POST', 'PUT', 'PATCH'].includes(c.req.method)) return next();
     return (c.req.path.startsWith('/api/v1/config/import') ? importLimit : itemLimit)(c, next);
-  });
+  };
+  app.use('/api/v1/*', limitBodies);
 
   registerDiagnosticsRoutes(app);
   registerIdentityRoutes(app, deps);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { aCluster } from '@envmgr/test-support';
-import { aTestApp } from '../test-app.js';
+import { aTestApp } from '../testing.js';
 
 const C = '/api/v1/config';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { aCluster, aDeploymentMap, anEnvironment, anEnvironmentType, aService } from '@envmgr/test-support';
-import { aTestApp, type TestApp } from '../test-app.js';
+import { aTestApp, type TestApp } from '../testing.js';
 
 const C = '/api/v1/config';
 

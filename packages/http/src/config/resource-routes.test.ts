@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { aCluster, aDeploymentMap, anEnvironment, anEnvironmentType, aService, anUpstream, anLbSetting } from '@envmgr/test-support';
-import { aTestApp, type TestApp } from '../test-app.js';
+import { aTestApp, type TestApp } from '../testing.js';
 
 const C = '/api/v1/config';
 

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { bootstrapAdmin } from '@envmgr/app';
 import { aCluster, anEnvironmentType } from '@envmgr/test-support';
-import { aTestApp, type TestApp } from '../test-app.js';
+import { aTestApp, type TestApp } from '../testing.js';
 
 const PASSWORD = 'correct horse battery';
 

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie } from 'hono/cookie';
 import { ANONYMOUS } from '@envmgr/domain';
@@ -53,7 +53,7 @@ export function requireJsonBody(): MiddlewareHandler<AppEnv> {
 export function limitBody(maxBytes: number): MiddlewareHandler<AppEnv> {
   return bodyLimit({
     maxSize: maxBytes,
-    onError: (c) =>
+    onError: (c: Context<AppEnv>) =>
       problemResponse(problem(413, 'too-large', `the request body is larger than the limit of ${maxBytes} bytes`, c.get('requestId'), { limitBytes: maxBytes })),
   });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { aCluster } from '@envmgr/test-support';
-import { aTestApp } from '../test-app.js';
+import { aTestApp } from '../testing.js';
 
 describe('bad input gets problem+json, never a 500', () => {
   it('malformed JSON → 400 malformed-json', async () => {

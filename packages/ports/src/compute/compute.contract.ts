@@ -247,7 +247,7 @@ export function computeContract(name: string, setup: () => Promise<ComputeFixtur
       await compute.createGroup(g2);
       const [i1] = await inService(g1.name, 1);
       const [i2] = await inService(g2.name, 1);
-      const names = async (q: Parameters<Compute['listGroups']>[0]): Promise<string[]> => (await compute.listGroups(q)).map((g) => g.name);
+      const names = async (q?: Parameters<Compute['listGroups']>[0]): Promise<string[]> => (await compute.listGroups(q)).map((g) => g.name);
       expect(await names({ tagFilters: { Environment: 'e1' } })).toEqual([g1.name]);
       expect(await names({ tagFilters: { Environment: ['e2', 'e3'] } })).toEqual([g2.name]);
       expect(await names({ tagFilters: { Environment: 'e1', Role: 'Worker' } })).toEqual([]);
