@@ -3,7 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSqliteConfigStore } from '@envmgr/adapter-config-sqlite';
-import type { ConfigDeps } from '@envmgr/app';
+import { createMemoryCredentialStore } from '@envmgr/adapter-memory';
+import type { ConfigDeps, IdentityDeps } from '@envmgr/app';
+import type { Actor } from '@envmgr/domain';
 import { createHttpApp, type App, type HttpLogger } from '@envmgr/http';
 import type { ConfigStore } from '@envmgr/ports';
 
@@ -31,7 +33,8 @@ export function benchHttpApp(store: ConfigStore): App {
     config: configDeps(store),
     ids: { next: () => randomUUID() },
     logger: silent,
-    authenticate: () => Promise.resolve({ name: 'bench' }),
+    identity: benchIdentity(store),
+    authenticate: () => Promise.resolve(BENCH_ACTOR),
   });
 }
 
@@ -39,4 +42,21 @@ export function benchHttpApp(store: ConfigStore): App {
 export async function tempDir(prefix: string): Promise<{ path: string; remove(): Promise<void> }> {
   const path = await mkdtemp(join(tmpdir(), prefix));
   return { path, remove: () => rm(path, { recursive: true, force: true }) };
+}
+
+/** The benchmark acts as an administrator; sign-in itself (argon2id, JWT) is not what these figures measure. */
+export const BENCH_ACTOR: Actor = { name: 'bench', kind: 'user', user: 'bench', permissions: [{ Resource: '**', Access: 'ADMIN' }] };
+
+function benchIdentity(store: ConfigStore): IdentityDeps {
+  const never = (): Promise<never> => Promise.reject(new TypeError('sign-in is not part of this benchmark'));
+  return {
+    credentials: createMemoryCredentialStore(),
+    ...configDeps(store),
+    passwords: { hash: never, verify: never },
+    signer: { sign: never, verify: never },
+    random: { token: () => 'bench' },
+    throttle: new Map(),
+    accessTokenTtlSeconds: 300,
+    sessionTtlSeconds: 43200,
+  };
 }

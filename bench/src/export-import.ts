@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { exportConfig, importConfig, type ImportItem } from '@envmgr/app';
 import { isEntityType, isJsonObject, type EntityType } from '@envmgr/domain';
 import type { ConfigStore } from '@envmgr/ports';
-import { benchHttpApp, configDeps, openSqliteStore, tempDir } from './em-deps.js';
+import { BENCH_ACTOR, benchHttpApp, configDeps, openSqliteStore, tempDir } from './em-deps.js';
 import { createChanges, EXPORT_CLUSTER_COUNT, EXPORT_ITEM_COUNT, EXPORT_PORTED_SERVICES, exportItems, seedContext } from './fixtures.js';
 import { rawSqliteBaseline, type RawSqliteTimes } from './raw-sqlite.js';
 import { BenchFailure, median, type BenchTable } from './report.js';
@@ -95,7 +95,7 @@ async function measureImport(path: string, text: string): Promise<{ importMs: nu
   const store = openSqliteStore(path);
   try {
     const started = performance.now();
-    const outcome = await importConfig(configDeps(store), { actor: { name: 'bench' }, requestId: 'bench-import' }, { items, mode: 'merge', dryRun: false });
+    const outcome = await importConfig(configDeps(store), { actor: BENCH_ACTOR, requestId: 'bench-import' }, { items, mode: 'merge', dryRun: false });
     const importMs = performance.now() - started;
     if (outcome.summary.create !== EXPORT_ITEM_COUNT) {
       throw new BenchFailure(`the import created ${outcome.summary.create} items, not ${EXPORT_ITEM_COUNT}: ${JSON.stringify(outcome.summary)}`);

@@ -40,7 +40,7 @@ export function registerAuditCommands(program: Command, ctx: Context): void {
         until: opts.until === undefined ? undefined : parseTime('--until', opts.until, now),
         limit: opts.limit,
       };
-      const client = ctx.client(cmd);
+      const client = await ctx.client(cmd);
       const page = opts.all ? { items: await collect(client.auditAll(query)), nextCursor: undefined } : await client.audit(query);
       if (opts.json) ctx.write(toJson(page.items));
       else if (page.items.length === 0) ctx.out(`no changes found${opts.since ? '' : ' in the last 24 hours (use --since for older ones)'}`);
@@ -56,7 +56,7 @@ export function registerAuditCommands(program: Command, ctx: Context): void {
     .description("check the audit log's hash chain; exits 1 when it is broken")
     .option('--json', 'print the verification result as JSON')
     .action(async (_opts: unknown, cmd: Command) => {
-      const result = await ctx.client(cmd).verifyAudit();
+      const result = await (await ctx.client(cmd)).verifyAudit();
       if (cmd.optsWithGlobals<{ json?: boolean }>().json) ctx.write(toJson(result));
       else if (result.ok) ctx.out(`audit chain ok: ${result.checked} record${result.checked === 1 ? '' : 's'} checked`);
       if (!result.ok) {

@@ -27,7 +27,7 @@ export function registerConfigReadCommands(config: Command, ctx: Context): void 
     .action(async (type: ConfigType, opts: ListOptions, cmd: Command) => {
       const filters = opts.filter ?? {};
       checkFilters(type, filters);
-      const client = ctx.client(cmd);
+      const client = await ctx.client(cmd);
       const query = { filters, limit: opts.limit };
       const page = await onItem({ type }, async () =>
         opts.all ? { items: await collect(client.listAll(type, query)), nextCursor: undefined } : client.list(type, query),
@@ -48,7 +48,7 @@ export function registerConfigReadCommands(config: Command, ctx: Context): void 
     .argument('<key>', 'the item key (lb-settings: env/vhost)')
     .option('--json', 'print JSON (the default output is JSON too)')
     .action(async (type: ConfigType, key: string, _opts: { json?: boolean }, cmd: Command) => {
-      const { item } = await onItem({ type, key }, () => ctx.client(cmd).get(type, key));
+      const { item } = await onItem({ type, key }, async () => (await ctx.client(cmd)).get(type, key));
       ctx.write(toJson(item));
     });
 
@@ -61,7 +61,7 @@ export function registerConfigReadCommands(config: Command, ctx: Context): void 
     .option('--all', 'fetch every page')
     .option('--json', 'print the audit records as a JSON array')
     .action(async (type: ConfigType, key: string, opts: Omit<ListOptions, 'filter'>, cmd: Command) => {
-      const client = ctx.client(cmd);
+      const client = await ctx.client(cmd);
       const page: Pick<ListPage<AuditRecordDto>, 'items' | 'nextCursor'> = await onItem({ type, key }, async () =>
         opts.all ? { items: await collect(client.historyAll(type, key, { limit: opts.limit })), nextCursor: undefined } : client.history(type, key, { limit: opts.limit }),
       );

@@ -19,7 +19,7 @@ export function registerConfigWriteCommands(config: Command, ctx: Context): void
     .option('--json', 'print the created item as JSON')
     .action(async (type: ConfigType, opts: { file: string; json?: boolean }, cmd: Command) => {
       const doc = await readItemFile(ctx, opts.file);
-      const { item, version } = await onItem({ type, key: keyOf(type, doc) }, () => ctx.client(cmd).create(type, doc));
+      const { item, version } = await onItem({ type, key: keyOf(type, doc) }, async () => (await ctx.client(cmd)).create(type, doc));
       if (opts.json) ctx.write(toJson(item));
       else ctx.out(`created ${type} '${keyOf(type, item)}' (version ${version})`);
     });
@@ -35,7 +35,7 @@ export function registerConfigWriteCommands(config: Command, ctx: Context): void
     .action(async (type: ConfigType, key: string, opts: { file: string; expectedVersion?: number; json?: boolean }, cmd: Command) => {
       const doc = await readItemFile(ctx, opts.file);
       const expected = opts.expectedVersion ?? versionInFile(type, key, doc);
-      const { item, version } = await onItem({ type, key }, () => ctx.client(cmd).update(type, key, doc, expected));
+      const { item, version } = await onItem({ type, key }, async () => (await ctx.client(cmd)).update(type, key, doc, expected));
       if (opts.json) ctx.write(toJson(item));
       else ctx.out(`updated ${type} '${key}': version ${expected} -> ${version}`);
     });
@@ -47,7 +47,7 @@ export function registerConfigWriteCommands(config: Command, ctx: Context): void
     .argument('<key>', 'the item key')
     .requiredOption('--expected-version <n>', 'the version you read (see `envmgr config get`)', parsePositiveInt)
     .action(async (type: ConfigType, key: string, opts: { expectedVersion: number }, cmd: Command) => {
-      await onItem({ type, key }, () => ctx.client(cmd).remove(type, key, opts.expectedVersion));
+      await onItem({ type, key }, async () => (await ctx.client(cmd)).remove(type, key, opts.expectedVersion));
       ctx.out(`deleted ${type} '${key}' (it was at version ${opts.expectedVersion})`);
     });
 
@@ -61,7 +61,7 @@ export function registerConfigWriteCommands(config: Command, ctx: Context): void
     .option('--json', 'print the resulting item as JSON')
     .action(async (type: ConfigType, key: string, opts: { to: number; expectedVersion: number; json?: boolean }, cmd: Command) => {
       const versions = { toVersion: opts.to, expectedVersion: opts.expectedVersion };
-      const { item, version } = await onItem({ type, key }, () => ctx.client(cmd).revert(type, key, versions));
+      const { item, version } = await onItem({ type, key }, async () => (await ctx.client(cmd)).revert(type, key, versions));
       if (opts.json) ctx.write(toJson(item));
       else ctx.out(`reverted ${type} '${key}' to the data of version ${opts.to}: now version ${version}`);
     });

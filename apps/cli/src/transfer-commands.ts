@@ -22,7 +22,7 @@ export function registerTransferCommands(config: Command, ctx: Context): void {
     .option('--type <type>', 'only this type (repeatable)', collectTypes)
     .option('--output <file>', 'write to this file instead of stdout')
     .action(async (opts: { type?: ConfigType[]; output?: string }, cmd: Command) => {
-      const doc = await ctx.client(cmd).exportConfig(opts.type);
+      const doc = await (await ctx.client(cmd)).exportConfig(opts.type);
       if (!opts.output) return ctx.write(toJson(doc));
       await writeTextFile(ctx.io, opts.output, toJson(doc));
       const lists = Object.values(doc.items).filter((l) => l !== undefined);
@@ -41,7 +41,7 @@ export function registerTransferCommands(config: Command, ctx: Context): void {
     .action(async (opts: ImportCommandOptions, cmd: Command) => {
       const doc = await readJsonInput(ctx.io, opts.file);
       const options = { mode: opts.mode, dryRun: opts.dryRun ?? false };
-      const client = ctx.client(cmd);
+      const client = await ctx.client(cmd);
       let result: ImportResult;
       if (opts.legacy !== undefined) {
         if (!Array.isArray(doc)) throw new UsageError(`with --legacy the file must hold a JSON array, as environment-manager's export of '${opts.legacy}'`);

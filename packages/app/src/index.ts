@@ -5,3 +5,4 @@ export * from './config/export-config.js';
 export * from './config/import-config.js';
 export * from './audit/audit.js';
 export * from './identity/index.js';
+export * from './packages/index.js';

@@ -129,6 +129,7 @@ export function createLocalCompute(opts: LocalComputeOptions): LocalCompute {
     async close() {
       closed = true;
       clearTimeout(timer);
+      await ready.catch(() => undefined);
       await serial(async () => undefined); // lets an operation or pass in progress finish
       await Promise.allSettled([...s.stops.values()]);
     },

@@ -176,7 +176,7 @@ describe('createSqliteConfigStore', () => {
   it('orders keys by UTF-16 code unit, as JavaScript compares strings', async () => {
     const store = open();
     // UTF-8 byte order (SQLite's BINARY collation) puts U+FF21 before U+1F600; code unit order puts it after
-    const names = ['\uFF21', '\u{1F600}', 'z', 'A', 'a', 'ä', '\u{10000}', '\uE000'];
+    const names = ['\uFF21', '\u{1F600}', 'z', 'A', 'b', 'ä', '\u{10000}', '\uE000'];
     await store.commit(names.map((n) => create('clusters', cluster(n))), ctx());
     const sorted = [...names].sort();
     expect((await store.list('clusters', { limit: 100 })).map((i) => i.key)).toEqual(sorted);

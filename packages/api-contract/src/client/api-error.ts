@@ -18,6 +18,8 @@ export interface ApiErrorInit {
   method: string;
   /** The request URL, without any credentials. */
   url: string;
+  /** How long to wait before retrying, from `Retry-After` (or the problem's `retryAfterSeconds`); 429 and 503. */
+  retryAfterSeconds?: number | undefined;
 }
 
 /**
@@ -31,6 +33,7 @@ export class ApiError extends Error {
   readonly requestId: string | undefined;
   readonly method: string;
   readonly url: string;
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(message: string, init: ApiErrorInit, options?: { cause?: unknown }) {
     super(message, options);
@@ -41,6 +44,7 @@ export class ApiError extends Error {
     this.requestId = init.requestId;
     this.method = init.method;
     this.url = init.url;
+    this.retryAfterSeconds = init.retryAfterSeconds;
   }
 
   /** True for a 5xx answer or a response that broke the contract: the server's fault, not the request's. */
@@ -68,11 +72,16 @@ export function invalidResponseError(req: { method: string; url: string; status:
 }
 
 /** The error for a non-2xx response; `body` is the parsed JSON body, or the text when it was not JSON. */
-export function responseError(req: { method: string; url: string; status: number; requestId?: string | undefined }, body: unknown): ApiError {
+export function responseError(
+  req: { method: string; url: string; status: number; requestId?: string | undefined; retryAfterSeconds?: number | undefined },
+  body: unknown,
+): ApiError {
   const parsed = ProblemSchema.safeParse(body);
   if (parsed.success) {
     const problem = parsed.data;
-    return new ApiError(problem.detail, { ...req, code: problem.code, problem, requestId: req.requestId ?? problem.requestId });
+    const retry = problem['retryAfterSeconds'];
+    const retryAfterSeconds = req.retryAfterSeconds ?? (typeof retry === 'number' && Number.isFinite(retry) && retry >= 0 ? Math.ceil(retry) : undefined);
+    return new ApiError(problem.detail, { ...req, code: problem.code, problem, requestId: req.requestId ?? problem.requestId, retryAfterSeconds });
   }
   return new ApiError(`${req.method} ${req.url} failed with HTTP ${req.status}`, { ...req, code: `http-${req.status}` });
 }

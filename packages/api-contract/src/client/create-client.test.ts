@@ -232,3 +232,120 @@ describe('createClient: errors', () => {
     expect(JSON.stringify({ ...err, message: err.message })).not.toContain('t0ken');
   });
 });
+
+describe('createClient: sign-in, tokens and passwords', () => {
+  const tokenInfo = { id: 'abc123', owner: 'alice', name: 'ci', permissions: null, createdAt: '2024-05-01T12:00:00.000Z', expiresAt: '2024-07-30T12:00:00.000Z', revokedAt: null };
+
+  it('login and token post the credentials and return the bearer token', async () => {
+    const { calls, client } = fakeServer(() => ({ body: { token: 'jwt.a.b', expiresInSeconds: 300, user: 'alice' }, headers: { 'set-cookie': 'environmentmanager=s; HttpOnly' } }));
+    expect(await client.login('alice', 'pw-123')).toEqual({ token: 'jwt.a.b', expiresInSeconds: 300, user: 'alice' });
+    await client.token('alice', 'pw-123');
+    expect(calls.map((c) => `${c.method} ${c.url}`)).toEqual(['POST http://em.test:8080/api/v1/login', 'POST http://em.test:8080/api/v1/token']);
+    expect(calls[0]?.body).toEqual({ username: 'alice', password: 'pw-123' });
+  });
+
+  it('whoami, logout, token routes and set-password use their routes', async () => {
+    const who = { name: 'alice/token:abc123', kind: 'token', user: 'alice', isAdmin: false, permissions: [{ Resource: '/config/**', Access: 'PUT' }] };
+    const { calls, client } = fakeServer((c) => {
+      if (c.url.endsWith('/whoami')) return { body: who };
+      if (c.method === 'POST' && c.url.endsWith('/tokens')) return { status: 201, body: { ...tokenInfo, token: 'emt_abc123_s3cr3t' } };
+      if (c.method === 'GET') return { body: [tokenInfo] };
+      return { status: 204 };
+    });
+    expect(await client.whoami()).toEqual(who);
+    await client.logout();
+    expect((await client.createToken({ name: 'ci', expiresInDays: 30, permissions: [{ Resource: '/config/clusters', Access: 'POST' }] })).token).toBe('emt_abc123_s3cr3t');
+    await client.createToken({ name: 'plain' });
+    expect(await client.listTokens('bob smith')).toEqual([tokenInfo]);
+    await client.listTokens();
+    await client.revokeToken('abc123');
+    await client.setPassword('DOM\\bob', 'a-long-password');
+    expect(calls.map((c) => `${c.method} ${c.url.replace('http://em.test:8080/api/v1/', '')}`)).toEqual([
+      'GET whoami',
+      'POST logout',
+      'POST tokens',
+      'POST tokens',
+      'GET tokens?owner=bob%20smith',
+      'GET tokens',
+      'DELETE tokens/abc123',
+      'PUT users/DOM%5Cbob/password',
+    ]);
+    expect(calls[2]?.body).toEqual({ name: 'ci', expiresInDays: 30, permissions: [{ Resource: '/config/clusters', Access: 'POST' }] });
+    expect(calls[3]?.body).toEqual({ name: 'plain' });
+    expect(calls[7]?.body).toEqual({ password: 'a-long-password' });
+  });
+
+  it('rejects a whoami answer outside the contract', async () => {
+    const { client } = fakeServer(() => ({ body: { name: 'x', kind: 'robot', isAdmin: false, permissions: [] } }));
+    expect((await caught(client.whoami())).code).toBe('invalid-response');
+  });
+
+  it('sends the token as Authorization: Bearer on every request, replacing a configured authorization header', async () => {
+    const seen: Record<string, string>[] = [];
+    const client = createClient({
+      baseUrl: 'http://em.test',
+      token: 'emt_abc123_s3cr3t',
+      headers: { Authorization: 'Basic old', 'x-trace': '1' },
+      fetch: async (_url, init) => {
+        seen.push(init.headers);
+        return response({ body: [] });
+      },
+    });
+    await client.list('clusters');
+    await client.listTokens();
+    expect(seen.map((h) => h.authorization)).toEqual(['Bearer emt_abc123_s3cr3t', 'Bearer emt_abc123_s3cr3t']);
+    expect(seen[0]).not.toHaveProperty('Authorization');
+    expect(seen[0]?.['x-trace']).toBe('1');
+  });
+
+  it('never sends an Authorization header without a token', async () => {
+    const { calls, client } = fakeServer(() => ({ body: [] }));
+    await client.list('clusters');
+    expect(Object.keys(calls[0]?.headers ?? {}).map((h) => h.toLowerCase())).not.toContain('authorization');
+  });
+
+  it('refuses a token that cannot be a header value, without quoting it', () => {
+    for (const bad of ['', 'emt_abc_s3cr3t\n', 'two words']) {
+      let err: unknown;
+      try {
+        createClient({ baseUrl: 'http://em.test', token: bad });
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(TypeError);
+      expect((err as Error).message).not.toContain('s3cr3t');
+    }
+  });
+
+  it('cuts the token out of an error message even when the fetch implementation quotes it', async () => {
+    const leak = Object.assign(new TypeError('fetch failed'), { cause: new Error('invalid header value "Bearer emt_abc123_s3cr3t"') });
+    const client = createClient({ baseUrl: 'http://em.test', token: 'emt_abc123_s3cr3t', fetch: () => Promise.reject(leak) });
+    const err = await caught(client.whoami());
+    expect(err.code).toBe('unreachable');
+    expect(err.message).toContain('[redacted]');
+    expect(JSON.stringify({ ...err, message: err.message })).not.toContain('s3cr3t');
+  });
+
+  it('keeps a 401 code and a 403 missing permission', async () => {
+    const missing = { resource: '/config/environments/c50', access: 'PUT', clusters: ['Infra'], environmentTypes: [] };
+    const { client } = fakeServer((c) => (c.url.endsWith('whoami') ? problem(401, 'login-required') : problem(403, 'permission-denied', { missing })));
+    expect(await caught(client.whoami())).toMatchObject({ status: 401, code: 'login-required' });
+    const denied = await caught(client.update('environments', 'c50', env('c50'), 1));
+    expect(denied).toMatchObject({ status: 403, code: 'permission-denied' });
+    expect(denied.problem?.missing).toEqual(missing);
+  });
+
+  it('reads Retry-After of a 429 as seconds or an HTTP date, else the problem field', async () => {
+    const answers: Answer[] = [
+      { ...problem(429, 'too-many-attempts'), headers: { 'retry-after': '30', 'content-type': 'application/problem+json' } },
+      { ...problem(429, 'too-many-attempts'), headers: { 'retry-after': new Date(Date.now() + 120_000).toUTCString() } },
+      problem(429, 'too-many-attempts', { retryAfterSeconds: 7 }),
+      problem(429, 'too-many-attempts'),
+    ];
+    const { client } = fakeServer(() => answers.shift() ?? { status: 500 });
+    expect((await caught(client.login('a', 'b'))).retryAfterSeconds).toBe(30);
+    expect((await caught(client.login('a', 'b'))).retryAfterSeconds).toBeGreaterThanOrEqual(119);
+    expect((await caught(client.login('a', 'b'))).retryAfterSeconds).toBe(7);
+    expect((await caught(client.login('a', 'b'))).retryAfterSeconds).toBeUndefined();
+  });
+});

@@ -1,5 +1,6 @@
 import { createAuditApi, type AuditApi } from './audit-api.js';
 import { createConfigApi, type ConfigApi } from './config-api.js';
+import { createIdentityApi, type IdentityApi } from './identity-api.js';
 import { createTransferApi, type TransferApi } from './transfer-api.js';
 import { createTransport, type FetchLike } from './transport.js';
 
@@ -8,8 +9,14 @@ export interface ClientOptions {
   baseUrl: string;
   /** @default the global `fetch` */
   fetch?: FetchLike | undefined;
-  /** Sent with every request (e.g. `authorization`); never copied into errors. */
+  /** Sent with every request; never copied into errors. */
   headers?: Record<string, string> | undefined;
+  /**
+   * Sent with every request as `Authorization: Bearer <token>`: the short-lived token from {@link IdentityApi.login}
+   * or an API token (`emt_...`). It never appears in an error. Throws a TypeError (without the token) when it holds
+   * characters an HTTP header cannot carry, such as spaces or a line break.
+   */
+  token?: string | undefined;
 }
 
 /**
@@ -17,9 +24,21 @@ export interface ClientOptions {
  * and `requestId`; no answer at all is code `unreachable` (status 0); a body that breaks the contract is
  * `invalid-response`.
  */
-export interface EnvMgrClient extends ConfigApi, TransferApi, AuditApi {}
+export interface EnvMgrClient extends ConfigApi, TransferApi, AuditApi, IdentityApi {}
 
 export function createClient(opts: ClientOptions): EnvMgrClient {
-  const send = createTransport(opts);
-  return { ...createConfigApi(send), ...createTransferApi(send), ...createAuditApi(send) };
+  const { token, ...rest } = opts;
+  const headers: Record<string, string> = { ...opts.headers };
+  if (token !== undefined) {
+    for (const name of Object.keys(headers)) if (name.toLowerCase() === 'authorization') delete headers[name];
+    headers.authorization = `Bearer ${checkToken(token)}`;
+  }
+  const send = createTransport({ ...rest, headers, secrets: token === undefined ? [] : [token] });
+  return { ...createConfigApi(send), ...createTransferApi(send), ...createAuditApi(send), ...createIdentityApi(send) };
+}
+
+/** A bearer token is one run of visible ASCII characters; anything else would break (or split) the header. */
+function checkToken(token: string): string {
+  if (!/^[\x21-\x7e]+$/.test(token)) throw new TypeError('the token is empty or holds characters an HTTP header cannot carry (spaces, line breaks, non-ASCII)');
+  return token;
 }

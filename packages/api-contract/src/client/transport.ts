@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { NEXT_CURSOR_HEADER } from '../common/paging.js';
-import { invalidResponseError, responseError, unreachableError } from './api-error.js';
+import { invalidResponseError, responseError, unreachableError, type ApiError } from './api-error.js';
 
 /**
  * The part of a fetch Response the client reads. Declared structurally because api-contract compiles without the
@@ -47,13 +47,16 @@ export interface TransportOptions {
   baseUrl: string;
   fetch?: FetchLike | undefined;
   headers?: Record<string, string> | undefined;
+  /** Values that must never show in an error message (a bearer token); an `authorization` header's value always is one. */
+  secrets?: readonly string[] | undefined;
 }
 
 /** Sends requests to EM's API and turns every failure into an ApiError. */
 export function createTransport(opts: TransportOptions): Send {
   const base = `${opts.baseUrl.replace(/\/+$/, '')}/api/v1/`;
   const doFetch = opts.fetch ?? globalFetch();
-  return async (spec) => {
+  const hide = redactor([...(opts.secrets ?? []), ...credentialValues(opts.headers)]);
+  const send: Send = async (spec) => {
     const url = base + spec.path + queryString(spec.query);
     const shownUrl = withoutCredentials(url);
     const headers: Record<string, string> = { accept: 'application/json, application/problem+json', ...opts.headers, ...spec.headers };
@@ -65,6 +68,7 @@ export function createTransport(opts: TransportOptions): Send {
       throw unreachableError(spec.method, shownUrl, err);
     }
     const req = { method: spec.method, url: shownUrl, status: res.status, requestId: res.headers.get('x-request-id') ?? undefined };
+    const retryAfterSeconds = res.ok ? undefined : retryAfterOf(res.headers.get('retry-after'));
     let text: string;
     try {
       text = await res.text();
@@ -72,10 +76,47 @@ export function createTransport(opts: TransportOptions): Send {
       throw unreachableError(spec.method, shownUrl, err);
     }
     const body = parseBody(text);
-    if (!res.ok) throw responseError(req, body.ok ? body.value : text);
+    if (!res.ok) throw responseError({ ...req, retryAfterSeconds }, body.ok ? body.value : text);
     if (!body.ok) throw invalidResponseError(req, 'the body is not JSON');
     return { ...req, headers: res.headers, body: body.value };
   };
+  return async (spec) => {
+    try {
+      return await send(spec);
+    } catch (err) {
+      throw hide(err as ApiError);
+    }
+  };
+}
+
+/** The credentials among configured headers: an `authorization` value, and the token after its scheme. */
+function credentialValues(headers: Record<string, string> | undefined): string[] {
+  return Object.entries(headers ?? {}).flatMap(([name, value]) =>
+    name.toLowerCase() === 'authorization' ? [value, value.replace(/^\S+\s+/, '')] : [],
+  );
+}
+
+/**
+ * Cuts secrets out of an error's message. A fetch implementation may quote a header it rejected, and a message is
+ * printed, so the token must not survive in it whatever the source.
+ */
+function redactor(secrets: readonly string[]): (err: ApiError) => ApiError {
+  const values = [...new Set(secrets.filter((s) => s.length >= 4))].sort((a, b) => b.length - a.length);
+  return (err) => {
+    if (values.length === 0 || !(err instanceof Error)) return err;
+    let message = err.message;
+    for (const v of values) message = message.split(v).join('[redacted]');
+    if (message !== err.message) err.message = message;
+    return err;
+  };
+}
+
+/** `Retry-After` in seconds: a number of seconds or an HTTP date. */
+function retryAfterOf(value: string | null): number | undefined {
+  if (value === null) return undefined;
+  if (/^\s*\d+\s*$/.test(value)) return Number(value);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - Date.now()) / 1000));
 }
 
 /** Parses a reply's body with a contract schema; a mismatch is the server's fault, reported as `invalid-response`. */

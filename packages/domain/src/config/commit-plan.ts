@@ -103,7 +103,8 @@ function checkUniques(changes: readonly PlannedChange[], view: StoreView, overla
       const stored = view.uniqueHolder(u.value);
       const holder = inBatch ?? (stored && !overlay.has(id(stored)) ? stored : undefined);
       if (holder && id(holder) !== id(c)) {
-        return new UniquenessError(`${u.path} ${u.value.split(':').pop() ?? ''} is already used by ${ENTITIES[holder.type].label} '${holder.key}'; pick another value`, {
+        const what = u.value.startsWith('name:') ? `the name '${c.key}' differs only in case from` : `${u.path} ${u.value.split(':').pop() ?? ''} is already used by`;
+        return new UniquenessError(`${what} ${ENTITIES[holder.type].label} '${holder.key}'; pick another ${u.value.startsWith('name:') ? 'name' : 'value'}`, {
           path: u.path,
           heldBy: holder,
         });

@@ -74,8 +74,9 @@ describe('rules', () => {
     expect(problems.map((p) => p.path)).toEqual(paths);
   });
 
-  it('claims both service ports as unique values', () => {
-    expect(itemFacts('services', { ServiceName: 'S', Value: { BluePort: 1, GreenPort: 2 } }).uniques).toEqual([
+  it('claims the name regardless of case, and both service ports, as unique values', () => {
+    expect(itemFacts('services', { ServiceName: 'Search', Value: { BluePort: 1, GreenPort: 2 } }).uniques).toEqual([
+      { value: 'name:services:search', path: 'ServiceName' },
       { value: 'service-port:1', path: 'Value.BluePort' },
       { value: 'service-port:2', path: 'Value.GreenPort' },
     ]);

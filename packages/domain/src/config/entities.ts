@@ -186,7 +186,7 @@ function upstreamRules(d: JsonObject, resolve: Resolve): FieldProblem[] {
   const serviceName = stringAt(d, 'Value.ServiceName');
   const service = serviceName ? resolve('services', serviceName) : undefined;
   const ports = service ? [valueAt(service, 'Value.BluePort'), valueAt(service, 'Value.GreenPort')] : [];
-  if (ports.every((p) => typeof p === 'number')) {
+  if (ports.length === 2 && ports.every((p) => typeof p === 'number')) {
     arrayAt(d, 'Value.Hosts').forEach((h, i) => {
       const port = isJsonObject(h) ? h.Port : undefined;
       if (typeof port === 'number' && !ports.includes(port)) {
@@ -232,5 +232,8 @@ export interface ItemFacts {
 
 export function itemFacts(type: EntityType, data: JsonObject): ItemFacts {
   const d = ENTITIES[type];
-  return { references: d.references(data), indexes: d.indexes(data), uniques: d.uniques(data) };
+  const key = d.keyOf(data);
+  // names are unique regardless of case (SPEC §9: names compare case-insensitively), so 'hello' cannot join 'Hello'
+  const name: UniqueClaim[] = key === undefined ? [] : [{ value: `name:${type}:${key.toLowerCase()}`, path: d.keyFields.join('+') }];
+  return { references: d.references(data), indexes: d.indexes(data), uniques: [...name, ...d.uniques(data)] };
 }

@@ -4,12 +4,13 @@ import {
   ExportDocumentSchema,
   ImportQuerySchema,
   ImportResultSchema,
+  LEGACY_RESOURCES,
   wireSchema,
   type ConfigType,
   type ExportDocument,
 } from '@envmgr/api-contract';
 import { exportConfig, exportType, importConfig, requireAdmin, type ImportItem } from '@envmgr/app';
-import type { EntityType, JsonObject } from '@envmgr/domain';
+import { NotFoundError, type EntityType, type JsonObject } from '@envmgr/domain';
 import { json, requestContext, type App, type HttpDeps } from '../context.js';
 import { problemResponses } from '../problems/responses.js';
 import { legacyImportItems, toImportItem } from './legacy-import-mapping.js';
@@ -43,12 +44,12 @@ export function registerExportImportRoutes(app: App, deps: HttpDeps): void {
   app.openapi(
     createRoute({
       method: 'get', path: '/api/v1/config/export/{resource}', tags, operationId: 'exportResource', summary: 'Export one type as an array (EM-compatible)',
-      request: { params: z.object({ resource: z.enum(CONFIG_TYPES) }) },
+      request: { params: z.object({ resource: z.string().min(1).max(64).meta({ description: `one of ${CONFIG_TYPES.join(', ')}, or EM's name (e.g. environmenttypes, lbupstream)` }) }) },
       responses: { 200: ok('every item of the type, in key order', z.array(z.union(CONFIG_TYPES.map((t) => wireSchema(t))))), ...problemResponses(401, 403, 404) },
     }),
     async (c) => {
       requireAdmin(c.get('actor'), 'export configuration');
-      return json(200, await exportType(deps.config.store, c.req.valid('param').resource));
+      return json(200, await exportType(deps.config.store, exportResourceType(c.req.valid('param').resource)));
     },
   );
 
@@ -93,3 +94,12 @@ function documentItems(doc: ExportDocument): Partial<Record<EntityType, ImportIt
   return out;
 }
 
+
+/** Our type names, and trainline/environment-manager's resource names so its clients keep working. */
+function exportResourceType(resource: string): ConfigType {
+  const name = resource.trim().toLowerCase();
+  const ours = CONFIG_TYPES.find((t) => t === name);
+  if (ours) return ours;
+  if (Object.hasOwn(LEGACY_RESOURCES, name)) return LEGACY_RESOURCES[name as keyof typeof LEGACY_RESOURCES];
+  throw new NotFoundError('export resource', resource, { known: CONFIG_TYPES });
+}

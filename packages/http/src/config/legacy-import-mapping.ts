@@ -4,7 +4,7 @@ import type { ImportItem } from '@envmgr/app';
 
 /** Turns an export array of trainline/environment-manager into import items, or a 400 listing every problem. */
 export function legacyImportItems(resource: string, input: unknown[]): Partial<Record<EntityType, ImportItem[]>> {
-  if (!(resource.trim().toLowerCase() in LEGACY_RESOURCES)) {
+  if (!Object.hasOwn(LEGACY_RESOURCES, resource.trim().toLowerCase())) {
     throw new NotFoundError('legacy resource', resource, { known: Object.keys(LEGACY_RESOURCES) });
   }
   const converted = convertLegacyExport(resource, input);

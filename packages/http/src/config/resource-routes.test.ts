@@ -34,6 +34,13 @@ describe('configuration items over HTTP', () => {
     expect(g.headers.get('etag')).toBe('"1"');
   });
 
+  it('refuses a name that differs only in case from an existing one', async () => {
+    await t.call('POST', `${C}/clusters`, { body: aCluster('Infra') });
+    const r = await t.call('POST', `${C}/clusters`, { body: aCluster('INFRA') });
+    expect(r.status).toBe(409);
+    expect(r.body.detail).toBe("the name 'INFRA' differs only in case from cluster 'Infra'; pick another name");
+  });
+
   it('refuses to create an existing key with 409', async () => {
     await t.call('POST', `${C}/clusters`, { body: aCluster() });
     const r = await t.call('POST', `${C}/clusters`, { body: aCluster() });

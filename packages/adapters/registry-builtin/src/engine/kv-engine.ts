@@ -69,14 +69,15 @@ export function createKvEngine(db: Database.Database, writer: Writer) {
 
   const rows = (prefix: string): KvRow[] => (prefix === '' ? st.listAll.all() : st.listRange.all(prefix, upperBound(prefix)));
 
-  /** The index of a prefix: its newest entry or tombstone; the table's index for '' or an empty prefix. */
+  /**
+   * The index of a prefix: its newest entry or tombstone, the table's index for ''. A prefix never written reads
+   * at 1 (Consul falls back to the table's index, which wakes its watchers for writes elsewhere).
+   */
   function prefixIndex(prefix: string, found: KvRow[]): number {
-    let index = 0;
-    if (prefix !== '') {
-      for (const r of found) index = Math.max(index, r.modify_index);
-      index = Math.max(index, st.maxTombstone.get(prefix, upperBound(prefix))?.m ?? 0);
-    }
-    return Math.max(1, index || writer.counter('kv_index'));
+    if (prefix === '') return Math.max(1, writer.counter('kv_index'));
+    let index = st.maxTombstone.get(prefix, upperBound(prefix))?.m ?? 0;
+    for (const r of found) index = Math.max(index, r.modify_index);
+    return Math.max(1, index);
   }
 
   function deleteRows(targets: KvRow[]): void {

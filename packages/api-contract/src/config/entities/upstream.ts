@@ -37,7 +37,7 @@ const ValueSchema = closed({
   SchemaVersion: schemaVersion().optional(),
   MarkForDelete: bool().optional(),
   MarkForDeleteTimestamp: int(0, undefined, ' (ms since the epoch)').optional().meta({ description: 'when a cleaner deletes the upstream' }),
-}).refine((v) => v.UpstreamName.toLowerCase().startsWith(`${v.EnvironmentName.toLowerCase()}-`), {
+}).refine((v) => v.UpstreamName.startsWith(`${v.EnvironmentName}-`), {
   path: ['UpstreamName'],
   error: 'must start with the environment name and a dash, e.g. c50-search for environment c50',
 });
