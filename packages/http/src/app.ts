@@ -13,6 +13,7 @@ import { registerDiagnosticsRoutes } from './diagnostics/diagnostics-routes.js';
 import { registerDocsRoutes } from './docs/docs-routes.js';
 import { methodNotAllowed } from './middleware/method-not-allowed.js';
 import { registerIdentityRoutes } from './identity/identity-routes.js';
+import { permissionGate } from './access/route-permission.js';
 
 const WHERE: Record<string, string> = { json: 'the request body', query: 'the query string', param: 'the URL', header: 'a header' };
 
@@ -37,6 +38,7 @@ export function createHttpApp(deps: HttpDeps): App {
     return (c.req.path.startsWith('/api/v1/config/import') ? importLimit : itemLimit)(c, next);
   };
   app.use('/api/v1/*', limitBodies);
+  app.use('/api/v1/*', permissionGate(() => app));
 
   registerDiagnosticsRoutes(app);
   registerIdentityRoutes(app, deps);

@@ -13,6 +13,7 @@ import { exportConfig, exportType, importConfig, requireAdmin, type ImportItem }
 import { NotFoundError, type EntityType, type JsonObject } from '@envmgr/domain';
 import { json, requestContext, type App, type HttpDeps } from '../context.js';
 import { problemResponses } from '../problems/responses.js';
+import { declare } from '../access/route-permission.js';
 import { legacyImportItems, toImportItem } from './legacy-import-mapping.js';
 
 const tags = ['Export and import'];
@@ -54,11 +55,11 @@ export function registerExportImportRoutes(app: App, deps: HttpDeps): void {
   );
 
   app.openapi(
-    createRoute({
+    createRoute(declare('admin', {
       method: 'post', path: '/api/v1/config/import', tags, operationId: 'importConfig', summary: 'Import an export document, all or nothing',
       request: { query: ImportQuerySchema, body: { content: { 'application/json': { schema: ExportDocumentSchema } }, required: true } },
       responses: { 200: ok('what changed (or would change, on a dry run)', ImportResultSchema), ...problemResponses(401, 403, 409, 413, 415) },
-    }),
+    })),
     async (c) => {
       const { mode, dryRun } = c.req.valid('query');
       const result = await importConfig(deps.config, requestContext(c), { items: documentItems(c.req.valid('json')), mode, dryRun: dryRun === 'true' });
@@ -67,7 +68,7 @@ export function registerExportImportRoutes(app: App, deps: HttpDeps): void {
   );
 
   app.openapi(
-    createRoute({
+    createRoute(declare('admin', {
       method: 'put', path: '/api/v1/config/import/{resource}', tags, operationId: 'importLegacy',
       summary: 'Import one resource from an export of trainline/environment-manager',
       request: {
@@ -76,7 +77,7 @@ export function registerExportImportRoutes(app: App, deps: HttpDeps): void {
         body: { content: { 'application/json': { schema: z.array(z.record(z.string(), z.unknown())).meta({ description: "EM's export array" }) } }, required: true },
       },
       responses: { 200: ok('what changed (or would change, on a dry run)', ImportResultSchema), ...problemResponses(401, 403, 404, 409, 413, 415) },
-    }),
+    })),
     async (c) => {
       const { mode, dryRun } = c.req.valid('query');
       const items = legacyImportItems(c.req.valid('param').resource, c.req.valid('json'));

@@ -7,6 +7,7 @@ import { json, raw, requestContext, type App, type AppEnv, type HttpDeps } from 
 import { decodeCursor, nextPageHeaders } from '../paging/cursor.js';
 import { problemResponses } from '../problems/responses.js';
 import { etag, expectedVersion } from './expected-version.js';
+import { declare } from '../access/route-permission.js';
 
 export interface ResourceSpec {
   type: ConfigType;
@@ -58,11 +59,11 @@ export function registerConfigResource(app: App, deps: HttpDeps, spec: ResourceS
   );
 
   app.openapi(
-    createRoute({
+    createRoute(declare('permission', {
       method: 'post', path: base, tags, operationId: `create${name}`, summary: `Create one of ${spec.title.toLowerCase()}`,
       request: { body: { content: { 'application/json': { schema: Body } }, required: true } },
       responses: { 201: ok('created at version 1', Wire), ...problemResponses(401, 403, 409, 413, 415) },
-    }),
+    })),
     async (c) => {
       const { Version: _ignored, ...data } = c.req.valid('json') as JsonObject;
       const item = await createItem(deps.config, requestContext(c), type, data);
@@ -84,11 +85,11 @@ export function registerConfigResource(app: App, deps: HttpDeps, spec: ResourceS
   );
 
   app.openapi(
-    createRoute({
+    createRoute(declare('permission', {
       method: 'put', path: itemPath, tags, operationId: `update${name}`, summary: `Replace one of ${spec.title.toLowerCase()}`,
       request: { params, headers: VersionHeaders, body: { content: { 'application/json': { schema: Body } }, required: true } },
       responses: { 200: ok('the new version', Wire), ...problemResponses(401, 403, 404, 409, 413, 415, 428) },
-    }),
+    })),
     async (c) => {
       const { Version, ...data } = c.req.valid('json') as JsonObject;
       const h = c.req.valid('header');
@@ -99,11 +100,11 @@ export function registerConfigResource(app: App, deps: HttpDeps, spec: ResourceS
   );
 
   app.openapi(
-    createRoute({
+    createRoute(declare('permission', {
       method: 'delete', path: itemPath, tags, operationId: `delete${name}`, summary: `Delete one of ${spec.title.toLowerCase()}`,
       request: { params, headers: VersionHeaders },
       responses: { 204: { description: 'deleted; its history stays in the audit log' }, ...problemResponses(401, 403, 404, 409, 428) },
-    }),
+    })),
     async (c) => {
       const h = c.req.valid('header');
       await deleteItem(deps.config, requestContext(c), { type, key: keyOf(c), expectedVersion: expectedVersion(h['if-match'], h['expected-version'], undefined) });
@@ -126,11 +127,11 @@ export function registerConfigResource(app: App, deps: HttpDeps, spec: ResourceS
   );
 
   app.openapi(
-    createRoute({
+    createRoute(declare('permission', {
       method: 'post', path: `${itemPath}/revert`, tags, operationId: `revert${name}`, summary: 'Restore the data of an earlier version as a new version',
       request: { params, headers: VersionHeaders, body: { content: { 'application/json': { schema: RevertSchema } }, required: true } },
       responses: { 200: ok('the new version', Wire), ...problemResponses(401, 403, 404, 409, 415, 428) },
-    }),
+    })),
     async (c) => {
       const h = c.req.valid('header');
       const { version } = c.req.valid('json');

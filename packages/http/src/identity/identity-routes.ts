@@ -5,6 +5,7 @@ import { actorIsAdmin, createApiToken, listApiTokens, requireAdmin, requireSigne
 import type { JsonObject } from '@envmgr/domain';
 import { json, raw, SESSION_COOKIE, type App, type AppEnv, type HttpDeps } from '../context.js';
 import { problemResponses } from '../problems/responses.js';
+import { declare } from '../access/route-permission.js';
 import {
   ApiTokenSchema,
   CreatedTokenSchema,
@@ -26,11 +27,11 @@ export function registerIdentityRoutes(app: App, deps: HttpDeps): void {
     signIn(deps.identity, { ...v, address: deps.clientAddress?.(c), requestId: c.get('requestId') });
 
   app.openapi(
-    createRoute({
+    createRoute(declare('public', {
       method: 'post', path: '/api/v1/login', tags, operationId: 'login', summary: 'Sign in: sets the session cookie and returns a bearer token',
       request: { body: body(CredentialsSchema) },
       responses: { 200: ok('signed in', SignedInSchema), ...problemResponses(401, 415, 429) },
-    }),
+    })),
     async (c) => {
       const s = await credentials(c, c.req.valid('json'));
       setCookie(c, SESSION_COOKIE, s.session, { httpOnly: true, sameSite: 'Strict', path: '/', maxAge: deps.identity.sessionTtlSeconds, secure: c.req.url.startsWith('https:') });
@@ -39,11 +40,11 @@ export function registerIdentityRoutes(app: App, deps: HttpDeps): void {
   );
 
   app.openapi(
-    createRoute({
+    createRoute(declare('public', {
       method: 'post', path: '/api/v1/token', tags, operationId: 'token', summary: 'Exchange a user name and password for a bearer token (pipelines)',
       request: { body: body(CredentialsSchema) },
       responses: { 200: ok('a short-lived bearer token', SignedInSchema), ...problemResponses(401, 415, 429) },
-    }),
+    })),
     async (c) => {
       const s = await credentials(c, c.req.valid('json'));
       return json(200, { token: s.token, expiresInSeconds: s.expiresInSeconds, user: s.actor.user });
@@ -51,10 +52,10 @@ export function registerIdentityRoutes(app: App, deps: HttpDeps): void {
   );
 
   app.openapi(
-    createRoute({
+    createRoute(declare('public', {
       method: 'post', path: '/api/v1/logout', tags, operationId: 'logout', summary: 'Sign out: clears the session cookie',
       responses: { 204: { description: 'signed out' }, ...problemResponses(415) },
-    }),
+    })),
     (c) => {
       deleteCookie(c, SESSION_COOKIE, { path: '/' });
       return raw(new Response(null, { status: 204, headers: { 'set-cookie': c.res.headers.get('set-cookie') ?? '' } }));
@@ -74,11 +75,11 @@ export function registerIdentityRoutes(app: App, deps: HttpDeps): void {
   );
 
   app.openapi(
-    createRoute({
+    createRoute(declare('signed-in', {
       method: 'post', path: '/api/v1/tokens', tags, operationId: 'createApiToken', summary: 'Create an API token (its secret is shown once)',
       request: { body: body(NewTokenSchema) },
       responses: { 201: ok('the token, with its secret', CreatedTokenSchema), ...problemResponses(401, 403, 415) },
-    }),
+    })),
     async (c) => {
       const v = c.req.valid('json');
       const created = await createApiToken(deps.identity, ctx(c), { name: v.name, expiresInDays: v.expiresInDays, permissions: (v.permissions as JsonObject[] | undefined) ?? null });
@@ -96,11 +97,11 @@ export function registerIdentityRoutes(app: App, deps: HttpDeps): void {
   );
 
   app.openapi(
-    createRoute({
+    createRoute(declare('signed-in', {
       method: 'delete', path: '/api/v1/tokens/{id}', tags, operationId: 'revokeApiToken', summary: 'Revoke an API token',
       request: { params: z.object({ id: z.string().min(1).max(64) }) },
       responses: { 204: { description: 'revoked' }, ...problemResponses(401, 404) },
-    }),
+    })),
     async (c) => {
       await revokeApiToken(deps.identity, ctx(c), c.req.valid('param').id);
       return raw(new Response(null, { status: 204 }));
@@ -108,11 +109,11 @@ export function registerIdentityRoutes(app: App, deps: HttpDeps): void {
   );
 
   app.openapi(
-    createRoute({
+    createRoute(declare('signed-in', {
       method: 'put', path: '/api/v1/users/{user}/password', tags, operationId: 'setPassword', summary: "Set a local user's password (the user or an administrator)",
       request: { params: z.object({ user: z.string().min(1).max(128) }), body: body(PasswordSchema) },
       responses: { 204: { description: 'set' }, ...problemResponses(401, 403, 404, 415) },
-    }),
+    })),
     async (c) => {
       await setPassword(deps.identity, ctx(c), { user: c.req.valid('param').user, password: c.req.valid('json').password });
       return raw(new Response(null, { status: 204 }));
