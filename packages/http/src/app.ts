@@ -14,6 +14,7 @@ import { registerDocsRoutes } from './docs/docs-routes.js';
 import { methodNotAllowed } from './middleware/method-not-allowed.js';
 import { registerIdentityRoutes } from './identity/identity-routes.js';
 import { permissionGate } from './access/route-permission.js';
+import { registerPolicyRoutes } from './identity/policy-routes.js';
 
 const WHERE: Record<string, string> = { json: 'the request body', query: 'the query string', param: 'the URL', header: 'a header' };
 
@@ -42,6 +43,7 @@ export function createHttpApp(deps: HttpDeps): App {
 
   registerDiagnosticsRoutes(app);
   registerIdentityRoutes(app, deps);
+  registerPolicyRoutes(app, deps);
   registerConfigRoutes(app, deps);
   registerExportImportRoutes(app, deps);
   registerAuditRoutes(app, deps);

@@ -5,3 +5,4 @@ export * from './authenticate.js';
 export * from './access.js';
 export * from './api-tokens.js';
 export * from './bootstrap.js';
+export * from './policy-simulator.js';

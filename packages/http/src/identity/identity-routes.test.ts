@@ -127,3 +127,21 @@ describe('sign-in, tokens and permissions over HTTP', () => {
     for (const secret of ['carols-secret-password', PASSWORD, token, token.split('_')[2] ?? token]) expect(seen).not.toContain(secret);
   });
 });
+
+describe('policy simulator', () => {
+  it('explains a decision for given entries, a user or a group', async () => {
+    const t = aTestApp({ realAuth: true });
+    await bootstrapAdmin(t.identity, PASSWORD, 'boot');
+    const admin = await signedIn(t);
+    const request = { method: 'PUT', resource: '/config/environments/c50', clusters: ['infra'], environmentTypes: ['prod'] };
+    const allowed = await t.call('POST', '/api/v1/permissions/evaluate', { body: { permissions: [{ Resource: '/config/environments/*', Access: 'PUT', Clusters: ['Infra'], EnvironmentTypes: 'all' }], request }, headers: admin });
+    expect(allowed.status, JSON.stringify(allowed.body)).toBe(200);
+    expect(allowed.body).toMatchObject({ allowed: true, deciding: [{ index: 0, role: 'resource' }] });
+    const denied = await t.call('POST', '/api/v1/permissions/evaluate', { body: { permissions: [{ Resource: '/config/environments/*', Access: 'POST' }], request }, headers: admin });
+    expect(denied.body).toMatchObject({ allowed: false, nearMisses: [{ index: 0, mismatch: 'access' }] });
+    const byUser = await t.call('POST', '/api/v1/permissions/evaluate', { body: { user: 'admin', request }, headers: admin });
+    expect(byUser.body.allowed).toBe(true);
+    expect((await t.call('POST', '/api/v1/permissions/evaluate', { body: { user: 'ghost', request }, headers: admin })).status).toBe(404);
+    expect((await t.call('POST', '/api/v1/permissions/evaluate', { body: { request }, headers: admin })).status).toBe(400);
+  });
+});
