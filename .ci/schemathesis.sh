@@ -28,6 +28,9 @@ SERVER_ENTRY="apps/server/dist/main.js"
 
 SERVER_PID=""
 DATA_DIR=""
+# the run signs in as the first administrator, so that every route is exercised past its permission check
+ADMIN_PASSWORD="schemathesis-$RANDOM-$RANDOM-admin"
+TOKEN=""
 
 # A virtualenv keeps pip away from the system Python (Debian 12 refuses system-wide pip installs, PEP 668).
 ensure_schemathesis() {
@@ -82,6 +85,7 @@ start_server() {
   DATA_DIR="$(mktemp -d -t envmgr-data-XXXXXX)"
   BASE_URL="http://127.0.0.1:${port}"
   ENVMGR_PORT="$port" ENVMGR_DATA_DIR="$DATA_DIR" ENVMGR_LOG_LEVEL="${ENVMGR_LOG_LEVEL:-warn}" \
+    ENVMGR_ADMIN_PASSWORD="$ADMIN_PASSWORD" ENVMGR_TOKEN_TTL_SECONDS=7200 \
     node "$SERVER_ENTRY" >"$DATA_DIR/server.log" 2>&1 &
   SERVER_PID=$!
   ci_note "server pid $SERVER_PID on $BASE_URL (data in $DATA_DIR)"
@@ -95,6 +99,8 @@ start_server() {
     fi
     if http_ok "$health"; then
       ci_note "healthy after ${attempt} attempt(s)"
+      TOKEN="$(node -e "fetch(process.argv[1] + '/api/v1/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: process.argv[2] }) }).then((r) => r.json()).then((b) => console.log(b.token))" "$BASE_URL" "$ADMIN_PASSWORD")"
+      [[ -n "$TOKEN" && "$TOKEN" != undefined ]] || { ci_warn "could not sign in as admin"; return 1; }
       return 0
     fi
     sleep 0.5
@@ -109,6 +115,12 @@ run_schemathesis() {
   local cmd=(
     "$VENV/bin/schemathesis" run "$BASE_URL/api/openapi.json"
     --checks all
+    # positive_data_acceptance expects every schema-valid request to succeed, but EM also refuses valid-looking input
+    # for reasons a schema cannot state: cursors the server never issued, references to items that do not exist,
+    # versions that are stale. Those answers are still checked by every other check (documented status, problem
+    # schema, content type); the acceptance is 0 server errors and 0 responses that break the schema.
+    --exclude-checks positive_data_acceptance
+    --header "Authorization: Bearer $TOKEN"
     --max-examples "$MAX_EXAMPLES"
     --seed "$SEED"
     # one worker: hypothesis' lambda-source cache is not thread-safe and fails runs at random with more
@@ -118,7 +130,7 @@ run_schemathesis() {
     --report junit --report-dir "$REPORT_DIR"
     --no-color
   )
-  ci_note "${cmd[*]}"
+  ci_note "${cmd[*]//$TOKEN/<admin token>}"
   set +e
   # the full log keeps every reproduction; the console gets lines cut at 400 characters
   timeout --signal=INT --kill-after=30 "$TIMEOUT_S" "${cmd[@]}" 2>&1 | tee "$log" | cut -c1-400

@@ -40,6 +40,12 @@ export function parsePositiveInt(value: string): number {
   return Number(value);
 }
 
+/** An API token's lifetime: 1 to 366 days, as the server allows. */
+export function parseDays(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 366) throw new InvalidArgumentError('expected a whole number of days from 1 to 366');
+  return Number(value);
+}
+
 export function collectFilter(value: string, previous: Record<string, string> | undefined): Record<string, string> {
   const eq = value.indexOf('=');
   if (eq < 1) throw new InvalidArgumentError('expected key=value, e.g. --filter environmentType=Dev');

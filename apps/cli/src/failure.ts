@@ -1,4 +1,5 @@
 import { ApiError, CLIENT_ERROR_CODES, type ConfigType } from '@envmgr/api-contract';
+import type { AuthInfo } from './context.js';
 
 /** The CLI's exit codes; scripts rely on them. */
 export const EXIT = {
@@ -57,8 +58,11 @@ export async function onItem<T>(target: Target, fn: () => Promise<T>): Promise<T
   }
 }
 
-/** Prints `err` as `error: ...` lines with hints, and returns the exit code. */
-export function reportError(err: unknown, write: (line: string) => void): number {
+/**
+ * Prints `err` as `error: ...` lines with hints, and returns the exit code. `auth` says which credentials the
+ * failed request carried, so a 401 hint names the one to fix.
+ */
+export function reportError(err: unknown, write: (line: string) => void, auth?: AuthInfo): number {
   if (err instanceof UsageError || err instanceof CheckFailedError) {
     write(`error: ${err.message}`);
     if (err instanceof UsageError && err.hint) write(`hint: ${err.hint}`);
@@ -80,11 +84,14 @@ export function reportError(err: unknown, write: (line: string) => void): number
     if (api.requestId) write(`request id: ${api.requestId} (quote it when you report this)`);
     return EXIT.serverError;
   }
-  for (const line of hintLines(api, target)) write(line);
+  for (const line of hintLines(api, target, auth)) write(line);
   return EXIT.refused;
 }
 
-function hintLines(err: ApiError, target: Target | undefined): string[] {
+function hintLines(err: ApiError, target: Target | undefined, auth: AuthInfo | undefined): string[] {
+  if (err.status === 401) return signInHints(err, auth);
+  if (err.status === 403 && err.code === 'permission-denied') return missingPermissionLines(err);
+  if (err.status === 429) return [`hint: wait ${describeWait(err.retryAfterSeconds)} before trying again`];
   const type = target?.type ?? '<type>';
   const key = target?.key !== undefined ? quoteArg(target.key) : '<key>';
   switch (err.code) {
@@ -101,6 +108,53 @@ function hintLines(err: ApiError, target: Target | undefined): string[] {
     default:
       return [];
   }
+}
+
+/** What to do about a 401: every path leads to `envmgr login`, but a refused ENVMGR_TOKEN or --token is named. */
+function signInHints(err: ApiError, auth: AuthInfo | undefined): string[] {
+  if (err.code === 'invalid-credentials') return ['hint: check the user name and password'];
+  if (err.code === 'user-disabled') return ['hint: ask an administrator to enable the user again'];
+  const server = auth ? ` to ${auth.server}` : '';
+  switch (auth?.source) {
+    case 'env':
+      return ['hint: the token in ENVMGR_TOKEN was refused: set a valid one (`envmgr token create`), or unset it and run `envmgr login`'];
+    case 'flag':
+      return ['hint: the token given with --token was refused: pass a valid one, or leave it out and run `envmgr login`'];
+    case 'file':
+      return err.code === 'token-expired'
+        ? [`hint: your sign-in${server} has expired: run \`envmgr login\``]
+        : [`hint: the stored token${server} was refused: run \`envmgr login\` to sign in again`];
+    default:
+      return [`hint: run \`envmgr login\` to sign in${server} (pipelines: set ENVMGR_TOKEN to an API token)`];
+  }
+}
+
+/** The permission a 403 names (`missing`), as `needs PUT on /config/environments/c50 for cluster 'Infra'`. */
+function missingPermissionLines(err: ApiError): string[] {
+  const missing = err.problem?.missing;
+  if (!missing || typeof missing !== 'object') return [];
+  const m = missing as Record<string, unknown>;
+  const access = typeof m.access === 'string' ? m.access : '?';
+  const resource = typeof m.resource === 'string' ? m.resource : '?';
+  const scope = [named('cluster', 'clusters', m.clusters), named('environment type', 'environment types', m.environmentTypes)].filter(Boolean).join(' and ');
+  const need = access === 'ADMIN' && resource === '**' ? 'needs administrator rights' : `needs ${access} on ${resource}${scope ? ` for ${scope}` : ''}`;
+  return [
+    // The server's detail usually starts with this very sentence; say it once.
+    ...(err.message.startsWith(need) ? [] : [`  ${need}`]),
+    'hint: ask an administrator to grant it (in a permission set named after you or one of your groups); `envmgr whoami` lists what you have',
+  ];
+}
+
+function named(one: string, many: string, names: unknown): string {
+  const list = Array.isArray(names) ? names.filter((n): n is string => typeof n === 'string') : [];
+  if (list.length === 0) return '';
+  return `${list.length === 1 ? one : many} ${list.map((n) => `'${n}'`).join(', ')}`;
+}
+
+/** `30 s`, `5 min`; "a few minutes" when the server did not say. */
+export function describeWait(seconds: number | undefined): string {
+  if (seconds === undefined) return 'a few minutes';
+  return seconds < 120 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`;
 }
 
 function referrerLines(referrers: unknown): string[] {

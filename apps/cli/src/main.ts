@@ -1,4 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { homedir, hostname } from 'node:os';
+import { nodeFileSystem } from './io.js';
+import { terminalPrompter } from './prompt.js';
 import { run } from './run.js';
 
 // The composition root of the CLI: the only place that touches the process.
@@ -16,4 +19,9 @@ process.exitCode = await run(process.argv.slice(2), {
   writeFile: (path, text) => writeFile(path, text, 'utf8'),
   fetch: globalThis.fetch,
   now: () => new Date(),
+  fs: nodeFileSystem,
+  homedir,
+  hostname,
+  // Questions go to stderr, so they need a terminal there too; without one, --user and --password-stdin are needed.
+  prompt: process.stdin.isTTY && process.stderr.isTTY ? terminalPrompter(process.stdin, process.stderr) : undefined,
 });

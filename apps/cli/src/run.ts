@@ -1,11 +1,13 @@
 import { Command, CommanderError } from 'commander';
 import { registerAuditCommands } from './audit-commands.js';
+import { registerAuthCommands } from './auth-commands.js';
 import { registerConfigReadCommands } from './config-commands.js';
 import { registerConfigWriteCommands } from './config-write-commands.js';
 import { createContext, DEFAULT_SERVER, type Context } from './context.js';
 import { EXIT, reportError } from './failure.js';
 import type { Io } from './io.js';
 import { registerTransferCommands } from './transfer-commands.js';
+import { registerPackageCommands } from './package-commands.js';
 
 /**
  * Runs one `envmgr` command line (without the `node envmgr` prefix) and resolves to its exit code:
@@ -21,22 +23,25 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   } catch (err) {
     // Commander has already printed its own message (unknown option, missing argument...); help exits 0.
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    return reportError(err, ctx.note);
+    return reportError(err, ctx.note, ctx.auth);
   }
 }
 
 function buildProgram(ctx: Context): Command {
   // Settings are copied to subcommands when they are created, so they come before any .command().
   const program = new Command('envmgr')
-    .description('Environment Manager command line: configuration, export/import and audit')
+    .description('Environment Manager command line: sign-in and API tokens, configuration, export/import and audit')
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.write(s), writeErr: (s) => ctx.io.stderr.write(s) })
     .showHelpAfterError('(run with --help for usage)')
-    .option('--server <url>', `EM server URL (env ENVMGR_SERVER, default ${DEFAULT_SERVER})`);
+    .option('--server <url>', `EM server URL (env ENVMGR_SERVER, default ${DEFAULT_SERVER})`)
+    .option('--token <token>', 'API token to send instead of the one `envmgr login` stored (prefer env ENVMGR_TOKEN: other local users can see command lines)');
+  registerAuthCommands(program, ctx);
   const config = program.command('config').description('configuration items: list, get, create, update, delete, history, revert, export, import');
   registerConfigReadCommands(config, ctx);
   registerConfigWriteCommands(config, ctx);
   registerTransferCommands(config, ctx);
   registerAuditCommands(program, ctx);
+  registerPackageCommands(program, ctx);
   return program;
 }

@@ -1,5 +1,5 @@
 import type { FetchLike, FetchResponse } from '@envmgr/api-contract';
-import type { Io } from './io.js';
+import type { FileSystem, Io, Prompter } from './io.js';
 import { run } from './run.js';
 
 /** One request the CLI sent, as the fake server saw it. */
@@ -21,10 +21,30 @@ export interface FakeAnswer {
 
 export const NOW = new Date('2024-05-01T12:00:00.000Z');
 
+export interface HarnessInit {
+  env?: Record<string, string>;
+  files?: Record<string, string>;
+  /** Answers typed on a fake terminal, in order; without it there is no terminal (Io.prompt is absent). */
+  terminal?: string[];
+}
+
+/** A question asked on the fake terminal; `secret` when echo was off. */
+export interface AskedQuestion {
+  question: string;
+  secret: boolean;
+}
+
 /** Drives `run()` against a fake API answering with `respond`, in-memory files and captured output. */
-export function cliHarness(respond: (req: SeenRequest) => FakeAnswer = () => ({ status: 404 }), init: { env?: Record<string, string>; files?: Record<string, string> } = {}) {
+export function cliHarness(respond: (req: SeenRequest) => FakeAnswer = () => ({ status: 404 }), init: HarnessInit = {}) {
   const requests: SeenRequest[] = [];
   const files = new Map(Object.entries(init.files ?? {}));
+  /** The mode each file and folder was created with (files written through Io.writeFile have none). */
+  const modes = new Map<string, number>();
+  /** Every file operation, in order: `mkdir <path>`, `create <path>`, `rename <from> <to>`, `remove <path>`. */
+  const fsLog: string[] = [];
+  const env: Record<string, string> = { ...init.env };
+  const asked: AskedQuestion[] = [];
+  const answers = init.terminal;
   let stdout = '';
   let stderr = '';
   let stdin: string[] | undefined;
@@ -41,23 +61,70 @@ export function cliHarness(respond: (req: SeenRequest) => FakeAnswer = () => ({ 
     requests.push(req);
     return fakeResponse(respond(req));
   };
+  const enoent = (path: string) => Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
+  const fs: FileSystem = {
+    mkdir: async (path, mode) => {
+      fsLog.push(`mkdir ${path}`);
+      if (!modes.has(path)) modes.set(path, mode);
+    },
+    createFile: async (path, text, mode) => {
+      fsLog.push(`create ${path}`);
+      if (files.has(path)) throw Object.assign(new Error(`EEXIST: ${path}`), { code: 'EEXIST' });
+      files.set(path, text);
+      modes.set(path, mode);
+    },
+    rename: async (from, to) => {
+      fsLog.push(`rename ${from} ${to}`);
+      const text = files.get(from);
+      if (text === undefined) throw enoent(from);
+      files.set(to, text);
+      modes.set(to, modes.get(from) ?? 0o644);
+      files.delete(from);
+      modes.delete(from);
+    },
+    remove: async (path) => {
+      fsLog.push(`remove ${path}`);
+      if (!files.delete(path)) throw enoent(path);
+      modes.delete(path);
+    },
+  };
+  const prompt: Prompter | undefined = answers && {
+    ask: async (question) => {
+      asked.push({ question, secret: false });
+      return answers.shift() ?? '';
+    },
+    askSecret: async (question) => {
+      asked.push({ question, secret: true });
+      return answers.shift() ?? '';
+    },
+  };
   const io = (chunks = stdin): Io => ({
     stdout: { write: (s: string) => (stdout += s) },
     stderr: { write: (s: string) => (stderr += s) },
-    env: init.env ?? {},
+    env,
     stdin: chunks ? (async function* () { yield* chunks; })() : undefined,
     readFile: async (path) => {
       const text = files.get(path);
-      if (text === undefined) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
+      if (text === undefined) throw enoent(path);
       return text;
     },
     writeFile: async (path, text) => void files.set(path, text),
     fetch,
     now: () => NOW,
+    fs,
+    homedir: () => '/home/tester',
+    hostname: () => 'build-7',
+    prompt,
   });
   return {
     requests,
     files,
+    modes,
+    fsLog,
+    /** The environment of the next runs; change it between runs. */
+    env,
+    /** Questions asked on the fake terminal. */
+    asked,
     /** Runs one command line; output accumulates until the next run. */
     async run(...argv: string[]): Promise<number> {
       stdout = '';

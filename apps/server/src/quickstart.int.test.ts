@@ -16,9 +16,19 @@ interface Run {
   stderr: string;
 }
 
+const ADMIN_PASSWORD = 'quickstart-admin-password';
+let configDir = '';
+
 function envmgr(server: string, ...args: string[]): Promise<Run> {
+  return envmgrWithInput(server, '', ...args);
+}
+
+function envmgrWithInput(server: string, input: string, ...args: string[]): Promise<Run> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ENVMGR_SERVER: server } });
+    const env: NodeJS.ProcessEnv = { ...process.env, ENVMGR_SERVER: server, ENVMGR_CONFIG_DIR: configDir };
+    delete env['ENVMGR_TOKEN'];
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env });
+    child.stdin.end(input);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -34,7 +44,10 @@ describe('README quickstart against the built server and CLI', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'envmgr-quickstart-'));
-    server = spawn(process.execPath, [SERVER], { env: { ...process.env, ENVMGR_PORT: '0', ENVMGR_DATA_DIR: dataDir, ENVMGR_LOG_LEVEL: 'warn' } });
+    configDir = join(dataDir, 'cli-config');
+    server = spawn(process.execPath, [SERVER], {
+      env: { ...process.env, ENVMGR_PORT: '0', ENVMGR_DATA_DIR: join(dataDir, 'data'), ENVMGR_LOG_LEVEL: 'warn', ENVMGR_ADMIN_PASSWORD: ADMIN_PASSWORD },
+    });
     url = await new Promise<string>((ok, fail) => {
       let out = '';
       server.stdout?.on('data', (d: Buffer) => {
@@ -52,7 +65,14 @@ describe('README quickstart against the built server and CLI', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('creates, lists, edits, audits, exports and re-imports', async () => {
+  it('signs in, creates, lists, edits, audits, exports and re-imports', async () => {
+    const denied = await envmgr(url, 'config', 'list', 'clusters');
+    expect(denied.code).toBe(1);
+    expect(denied.stderr).toContain('envmgr login');
+    const login = await envmgrWithInput(url, `${ADMIN_PASSWORD}\n`, 'login', '--user', 'admin', '--password-stdin');
+    expect(login.code, login.stderr).toBe(0);
+    expect(login.stdout + login.stderr).not.toContain(ADMIN_PASSWORD);
+    expect(JSON.parse((await envmgr(url, 'whoami', '--json')).stdout)).toMatchObject({ user: 'admin', isAdmin: true });
     for (const [file, type] of [
       ['cluster', 'clusters'],
       ['environment-type', 'environment-types'],
@@ -74,15 +94,15 @@ describe('README quickstart against the built server and CLI', () => {
     expect(stale.code).toBe(1);
     expect(stale.stderr).toContain('envmgr config get environments dev1');
 
-    const audit = await envmgr(url, 'audit', '--json');
-    expect((JSON.parse(audit.stdout) as unknown[]).length).toBe(6);
+    const audit = await envmgr(url, 'audit', '--type', 'environments', '--json');
+    expect((JSON.parse(audit.stdout) as unknown[]).length).toBe(2);
     expect((await envmgr(url, 'audit', 'verify')).code).toBe(0);
 
     const backup = join(dataDir, 'backup.json');
     expect((await envmgr(url, 'config', 'export', '--output', backup)).code).toBe(0);
     expect(JSON.parse(await readFile(backup, 'utf8'))).toMatchObject({ format: 'envmgr-config', items: { environments: [{ Version: 2 }] } });
     const dry = await envmgr(url, 'config', 'import', '--file', backup, '--dry-run', '--json');
-    expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, summary: { unchanged: 5, create: 0 } });
+    expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, summary: { unchanged: 8, create: 0 } });
   });
 
   it('tells the user when the server is unreachable (exit 3) or the type is unknown (exit 2)', async () => {

@@ -29,7 +29,7 @@ export function createHttpApp(deps: HttpDeps): App {
     },
   });
   app.use('*', requestId(deps), accessLog(deps));
-  app.use('/api/v1/*', authenticate(deps), requireJsonBody());
+  app.use('/api/v1/*', authenticate(deps), requireJsonBody(() => app));
   // imports carry whole configurations, so they get a larger limit than single-item writes
   const importLimit = limitBody(deps.maxImportBytes ?? 256 * 1024 * 1024);
   const itemLimit = limitBody(deps.maxBodyBytes ?? 5 * 1024 * 1024);

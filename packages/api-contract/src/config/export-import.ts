@@ -4,15 +4,17 @@ import { ENTITY_SCHEMAS } from './entity-schemas.js';
 
 export const EXPORT_FORMAT = 'envmgr-config';
 export const EXPORT_FORMAT_VERSION = 1;
+/** Versions are counters of writes; this bound keeps them exact in every JSON reader. */
+export const MAX_VERSION = 2 ** 31 - 1;
 
 /** An item as the API returns it: its data plus `Version`. */
 export function wireSchema<T extends ConfigType>(type: T) {
-  return ENTITY_SCHEMAS[type].extend({ Version: z.number().int().min(1) });
+  return ENTITY_SCHEMAS[type].extend({ Version: z.number().int().min(1).max(MAX_VERSION) });
 }
 
 /** A create or update body: the item's data; `Version` is optional (on update it stands for `expected-version`). */
 export function bodySchema<T extends ConfigType>(type: T) {
-  return ENTITY_SCHEMAS[type].extend({ Version: z.number().int().min(1).optional() });
+  return ENTITY_SCHEMAS[type].extend({ Version: z.number().int().min(1).max(MAX_VERSION).optional() });
 }
 
 const itemsShape = Object.fromEntries(CONFIG_TYPES.map((t) => [t, z.array(wireSchema(t)).optional()])) as {

@@ -75,7 +75,7 @@ describe('configuration items over HTTP', () => {
     await t.call('POST', `${C}/clusters`, { body: aCluster() });
     const bad = await t.call('PUT', `${C}/clusters/Infra`, { body: aCluster(), headers: { 'if-match': 'nonsense' } });
     expect(bad.status).toBe(400);
-    expect(bad.body.errors[0].path).toBe('If-Match');
+    expect(bad.body.errors[0]).toEqual({ path: 'header.if-match', message: 'must be an ETag this server issued, such as "3"' });
     const two = await t.call('PUT', `${C}/clusters/Infra`, { body: aCluster(), headers: { 'if-match': '"1"', 'expected-version': '2' } });
     expect(two.status).toBe(400);
   });

@@ -20,8 +20,8 @@ export interface ResourceSpec {
 
 const Param = z.string().min(1).max(1024);
 const VersionHeaders = z.object({
-  'if-match': z.string().max(100).optional().meta({ description: 'the ETag of the version you read, e.g. "3"' }),
-  'expected-version': z.string().max(20).optional().meta({ description: "EM's header: the version you read" }),
+  'if-match': z.string().regex(/^(W\/)?"\d{1,15}"$/, 'must be an ETag this server issued, such as "3"').optional().meta({ description: 'the ETag of the version you read, e.g. "3"' }),
+  'expected-version': z.string().regex(/^\d{1,15}$/, 'must be a version number, such as 3').optional().meta({ description: "EM's header: the version you read" }),
 });
 
 const camel = (s: string): string => s.replace(/-(\w)/g, (_, ch: string) => ch.toUpperCase());

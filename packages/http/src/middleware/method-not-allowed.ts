@@ -25,3 +25,8 @@ export function methodNotAllowed(app: App, c: Context<AppEnv>): Response | undef
     { Allow: allowed.join(', ') },
   );
 }
+
+/** Whether a route exists for this method and path (else the request ends in 404 or 405). */
+export function hasRoute(app: App, method: string, path: string): boolean {
+  return routesOf(app).some((r) => r.method === method && r.pattern.test(path));
+}

@@ -3,7 +3,8 @@ import { bodyLimit } from 'hono/body-limit';
 import { getCookie } from 'hono/cookie';
 import { ANONYMOUS } from '@envmgr/domain';
 import { authenticate as authenticateRequest } from '@envmgr/app';
-import { SESSION_COOKIE, type AppEnv, type HttpDeps } from '../context.js';
+import { SESSION_COOKIE, type App, type AppEnv, type HttpDeps } from '../context.js';
+import { hasRoute } from './method-not-allowed.js';
 import { problem } from '../problems/problem.js';
 import { problemResponse } from '../problems/respond.js';
 
@@ -34,10 +35,10 @@ export function accessLog(deps: Pick<HttpDeps, 'logger'>): MiddlewareHandler<App
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
-/** Writes take JSON only: anything else is a 415 before any parsing. */
-export function requireJsonBody(): MiddlewareHandler<AppEnv> {
+/** Writes take JSON only: anything else is a 415 before any parsing (unknown routes fall through to 404/405). */
+export function requireJsonBody(appOf: () => App): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (['POST', 'PUT', 'PATCH'].includes(c.req.method)) {
+    if (['POST', 'PUT', 'PATCH'].includes(c.req.method) && hasRoute(appOf(), c.req.method, c.req.path)) {
       const type = c.req.header('content-type') ?? '';
       if (!JSON_TYPE.test(type)) {
         return problemResponse(

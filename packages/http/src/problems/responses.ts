@@ -19,7 +19,9 @@ const DESCRIPTIONS: Record<number, string> = {
 /** OpenAPI response entries for the given problem statuses (always with 400, 500 and 503). */
 export function problemResponses(...statuses: number[]) {
   const all = [...new Set([400, ...statuses, 500, 503])];
-  return Object.fromEntries(
-    all.map((s) => [s, { description: DESCRIPTIONS[s] ?? 'error', content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } } }]),
-  );
+  return {
+    ...Object.fromEntries(all.map((s) => [s, { description: DESCRIPTIONS[s] ?? 'error', content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } } }])),
+    // answered by Node's HTTP parser before EM sees the request, without a body
+    431: { description: 'the request line or headers are larger than the server accepts' },
+  };
 }
