@@ -1,5 +1,6 @@
 import { CorruptDataError, type FieldProblem } from '@envmgr/domain';
 import type { GroupSpec, Instance } from '@envmgr/ports';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -140,6 +141,30 @@ describe('local compute', () => {
     expect(await second.listInstances({ states: ['terminated'] })).toEqual([]);
   });
 
+  it('does not adopt an unrelated process that took a recorded pid, nor signal it', async () => {
+    const { root, launcher, open } = await setup();
+    const stranger = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e9)'], { stdio: 'ignore' });
+    const strangerPid = stranger.pid ?? 0;
+    cleanups.push(async () => void stranger.kill('SIGKILL'));
+    const first = open();
+    await first.createGroup(spec('g', 1));
+    const [i] = await converged(first, 'g', 1);
+    const id = i?.id ?? '';
+    await first.close();
+    await launcher.killAll();
+    // As after a reboot: the recorded pid now belongs to someone else.
+    const file = join(root, 'instances', id, 'instance.json');
+    await writeFile(file, JSON.stringify({ ...(await recordOf(root, id)), pid: strangerPid }));
+
+    const second = open();
+    expect((await converged(second, 'g', 1))[0]?.id).toBe(id);
+    expect(await pidOf(root, id)).not.toBe(strangerPid);
+    await second.terminateInstances([id]);
+    await converged(second, 'g', 1);
+    expect(stranger.exitCode).toBeNull();
+    expect(launcher.isAlive(strangerPid)).toBe(true);
+  });
+
   it('stops and starts an instance keeping its id, folder, data and ports', async () => {
     const { root, launcher, open } = await setup();
     const compute = open();
@@ -231,13 +256,13 @@ describe('local compute', () => {
   it('terminates an instance whose process cannot start, and reports why', async () => {
     const { errors, open } = await setup();
     const broken = createProcessLauncher({ command: '/nonexistent/em-agent' });
-    const compute = open({ launcher: broken });
+    const compute = open({ launcher: broken, clock: { now: () => Date.UTC(2026, 0, 1) } }); // time stands still
     await compute.createGroup(spec('g', 1));
     await compute.reconcile();
     const [failed] = await compute.listInstances({ group: 'g', states: ['terminated'] });
     expect(failed).toBeDefined();
     expect(errors.length).toBeGreaterThan(0);
-    await compute.reconcile(); // backing off: no second attempt within a second
+    await compute.reconcile(); // backing off: no second attempt within the first second
     expect(await compute.listInstances({ group: 'g', states: ['pending', 'running', 'terminated'] })).toHaveLength(1);
   });
 

@@ -78,7 +78,7 @@ export function createLocalCompute(opts: LocalComputeOptions): LocalCompute {
   }
   async function tick(): Promise<void> {
     nudged = false;
-    await run(() => reconcilePass(s)).catch(s.onError);
+    await run(() => reconcilePass(s)).catch((err: unknown) => s.onError(err));
     schedule(nudged ? 0 : intervalMs);
   }
   schedule(0);
@@ -148,7 +148,7 @@ async function load(s: LocalState): Promise<void> {
   for (const rec of instances) {
     s.instances.set(rec.id, rec);
     const isUp = rec.state === 'pending' || rec.state === 'running';
-    if (!isUp || rec.terminating || (rec.pid !== undefined && s.launcher.isAlive(rec.pid))) continue;
+    if (!isUp || rec.terminating || (rec.pid !== undefined && s.launcher.isAlive(rec.pid, rec.id))) continue;
     Object.assign(rec, { state: 'pending', pid: undefined, launchTime: isoNow(s), stateReason: 'relaunched: its process was gone when EM started' });
     await s.disk.saveInstance(rec);
   }

@@ -22,13 +22,17 @@ export interface LaunchRequest {
 export interface InstanceLauncher {
   /** Starts the instance's process and returns its pid. Rejects when the process cannot be started. */
   start(instance: LaunchRequest): Promise<{ pid: number }>;
-  /** Whether the process still runs (a zombie does not). Must not throw. */
-  isAlive(pid: number): boolean;
+  /**
+   * Whether the process still runs (a zombie does not). With `instanceId`, also whether that pid still plays this
+   * instance: after a reboot a recorded pid may belong to an unrelated process. Must not throw.
+   */
+  isAlive(pid: number, instanceId?: string): boolean;
   /**
    * Ends the process and everything it started: a polite signal, then a forced one after a grace period. Resolves
-   * when the process is gone (or the launcher gave up waiting); resolves at once for a process already gone.
+   * when the process is gone (or the launcher gave up waiting). A pid that plays another instance, or an unrelated
+   * process, is left alone.
    */
-  stop(pid: number): Promise<void>;
+  stop(pid: number, instanceId?: string): Promise<void>;
 }
 
 export interface ProcessLauncherOptions {
@@ -59,7 +63,8 @@ export function createProcessLauncher(opts: ProcessLauncherOptions): InstanceLau
   const graceMs = opts.stopGraceMs ?? 10_000;
   // Children of this EM process that have exited: libuv reaps them, but a pid can be checked before that happens.
   const exited = new Set<number>();
-  const isAlive = (pid: number): boolean => !exited.has(pid) && processExists(pid);
+  const isAlive = (pid: number, instanceId?: string): boolean =>
+    !exited.has(pid) && processExists(pid) && (instanceId === undefined || playsInstance(pid, instanceId));
   return {
     async start({ dir, env }) {
       const log = await open(join(dir, AGENT_LOG_FILE), 'a');
@@ -80,8 +85,9 @@ export function createProcessLauncher(opts: ProcessLauncherOptions): InstanceLau
       }
     },
     isAlive,
-    async stop(pid) {
+    async stop(pid, instanceId) {
       if (!isValidPid(pid)) return;
+      if (processExists(pid) && instanceId !== undefined && !playsInstance(pid, instanceId)) return;
       signalGroup(pid, 'SIGTERM');
       await waitUntil(() => !isAlive(pid), graceMs);
       // Also reaches what the process started and left behind, as a machine's shutdown would.
@@ -116,6 +122,20 @@ function processExists(pid: number): boolean {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
   return !isZombie(pid);
+}
+
+/**
+ * Whether the process was started for this instance: its initial environment (which `start` set) names it. Where
+ * that cannot be read (no procfs, another user's process) the pid is trusted.
+ */
+function playsInstance(pid: number, instanceId: string): boolean {
+  let environ: string;
+  try {
+    environ = readFileSync(`/proc/${pid}/environ`, 'latin1');
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
+  return environ.split('\0').includes(`EM_INSTANCE_ID=${instanceId}`);
 }
 
 /** A dead child not yet reaped by its parent still answers signal 0; Linux shows it as state Z. */

@@ -58,7 +58,7 @@ async function observe(s: LocalState, rec: InstanceRecord): Promise<void> {
   if (rec.state === 'terminated' || rec.state === 'stopped') return;
   if (rec.terminating || rec.state === 'stopping') return settleStop(s, rec);
   if (rec.pid === undefined) return launchProcess(s, rec);
-  if (s.launcher.isAlive(rec.pid)) return markRunning(s, rec);
+  if (s.launcher.isAlive(rec.pid, rec.id)) return markRunning(s, rec);
   return onDeath(s, rec, rec.pid);
 }
 
@@ -87,7 +87,7 @@ async function onDeath(s: LocalState, rec: InstanceRecord, pid: number): Promise
 
 /** Moves a stopping or terminating instance on: asks its process to end, or records the end once it is gone. */
 export async function settleStop(s: LocalState, rec: InstanceRecord): Promise<void> {
-  if (rec.pid !== undefined && s.launcher.isAlive(rec.pid)) return ensureStopping(s, rec.id, rec.pid);
+  if (rec.pid !== undefined && s.launcher.isAlive(rec.pid, rec.id)) return ensureStopping(s, rec.id, rec.pid);
   if (rec.terminating) return finishTermination(s, rec);
   patch(rec, { state: 'stopped', pid: undefined });
   await s.disk.saveInstance(rec);
@@ -104,7 +104,7 @@ export async function requestTermination(s: LocalState, rec: InstanceRecord): Pr
 function ensureStopping(s: LocalState, id: string, pid: number): void {
   if (s.stops.has(id)) return;
   const stop = s.launcher
-    .stop(pid)
+    .stop(pid, id)
     .catch((err: unknown) => s.onError(err))
     .finally(() => {
       s.stops.delete(id);

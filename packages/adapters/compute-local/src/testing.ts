@@ -18,8 +18,8 @@ export function createSleeperLauncher(): SleeperLauncher {
   const started: number[] = [];
   return {
     started,
-    isAlive: (pid) => inner.isAlive(pid),
-    stop: (pid) => inner.stop(pid),
+    isAlive: (pid, instanceId) => inner.isAlive(pid, instanceId),
+    stop: (pid, instanceId) => inner.stop(pid, instanceId),
     async start(request) {
       const result = await inner.start(request);
       started.push(result.pid);

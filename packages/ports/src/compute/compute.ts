@@ -181,9 +181,10 @@ export interface TerminateOptions {
  *
  * Invariants every adapter keeps (checked by `computeContract`):
  * - A group converges by itself to `desired` counted members (`Pending`/`InService`): it launches instances when
- *   short (unless `Launch` is suspended) and terminates the newest when over (unless `Terminate` is suspended). An
- *   instance that dies without being stopped is terminated and replaced. Convergence is asynchronous: an operation
- *   records intent and returns; callers observe the result with `getInstance`/`listInstances`.
+ *   short (unless `Launch` is suspended) and terminates the surplus when over (unless `Terminate` is suspended;
+ *   which members go is the adapter's policy). An instance that dies without being stopped is terminated and
+ *   replaced. Convergence is asynchronous: an operation records intent and returns at once; callers observe the
+ *   result with `getInstance`/`listInstances` (the contract suite polls).
  * - Instances launched by a group carry the group's tags, a `Name` tag, and `group` = its name.
  * - Stop and start keep the instance, its id and its data; terminate is final.
  * - Multi-instance operations check every id first and change nothing when one is refused.
