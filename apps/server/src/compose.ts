@@ -5,9 +5,10 @@ import type { Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { createSqliteConfigStore, createSqliteCredentialStore } from '@envmgr/adapter-config-sqlite';
 import { createMemoryConfigStore, createMemoryCredentialStore } from '@envmgr/adapter-memory';
+import { createLdapDirectory } from '@envmgr/adapter-directory-ldap';
 import { bootstrapAdmin, type IdentityDeps } from '@envmgr/app';
 import { createHttpApp, type App, type HttpLogger } from '@envmgr/http';
-import type { ConfigStore, CredentialStore } from '@envmgr/ports';
+import type { ConfigStore, CredentialStore, Directory } from '@envmgr/ports';
 import type { ServerConfig } from './config.js';
 import { createArgon2Hasher, createJwtSigner, createRandomSource } from './identity/crypto-adapters.js';
 import { generatePassword, loadSigningKey, writeInitialPassword } from './identity/secrets.js';
@@ -36,6 +37,7 @@ export function composeServer(config: ServerConfig, logger: HttpLogger): Server 
     throttle: new Map(),
     accessTokenTtlSeconds: config.tokenTtlSeconds,
     sessionTtlSeconds: config.sessionTtlSeconds,
+    ...buildDirectory(config),
   };
   const app = createHttpApp({
     config: { store, clock, hasher },
@@ -65,6 +67,19 @@ export async function bootstrap(server: Server, config: ServerConfig): Promise<s
   if (config.adminPassword) return "created user 'admin' with the password from ENVMGR_ADMIN_PASSWORD";
   const file = writeInitialPassword(config.dataDir, password);
   return `created user 'admin' with password ${password} (also in ${file}); sign in with: npx envmgr login --user admin`;
+}
+
+/** LDAP sign-in, only when ENVMGR_LDAP_URL is set (the config then guarantees the user DN and group base). */
+function buildDirectory(config: ServerConfig): { directory?: Directory } {
+  if (!config.ldapUrl || !config.ldapUserDn || !config.ldapGroupBase) return {};
+  return {
+    directory: createLdapDirectory({
+      url: config.ldapUrl,
+      userDnTemplate: config.ldapUserDn,
+      groupBase: config.ldapGroupBase,
+      ...(config.ldapGroupFilter ? { groupFilter: config.ldapGroupFilter } : {}),
+    }),
+  };
 }
 
 function buildStores(config: ServerConfig): { store: ConfigStore; credentials: CredentialStore } {

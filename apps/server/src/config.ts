@@ -25,6 +25,33 @@ const ServerConfigSchema = z.object({
   sessionTtlSeconds: z.coerce.number().int().min(60).max(30 * 86400).default(43200),
   /** ENVMGR_MAX_BODY_BYTES: largest single-item request body. @default 5 MiB */
   maxBodyBytes: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
+  /**
+   * ENVMGR_LDAP_URL: LDAP server (`ldap://host:389`, `ldaps://host:636`) that checks the passwords of users who are not
+   * local EM users; their LDAP groups map onto EM groups by `LdapGroups`. @default unset: local users only
+   */
+  ldapUrl: z.url({ protocol: /^ldaps?$/, error: 'must be an ldap:// or ldaps:// URL' }).optional(),
+  /**
+   * ENVMGR_LDAP_USER_DN: the DN users bind as, `{user}` standing for the user name (escaped), e.g.
+   * `uid={user},ou=people,dc=example,dc=com`, or `{user}@corp.example.com` for Active Directory. Required with the URL.
+   */
+  ldapUserDn: z.string().includes('{user}', { error: 'must contain {user}, e.g. uid={user},ou=people,dc=example,dc=com' }).optional(),
+  /** ENVMGR_LDAP_GROUP_BASE: where groups are searched, e.g. `ou=groups,dc=example,dc=com`. Required with the URL. */
+  ldapGroupBase: z.string().min(1).optional(),
+  /**
+   * ENVMGR_LDAP_GROUP_FILTER: finds a member's groups; `{dn}` is the member's DN, `{user}` the user name. Groups of
+   * groups are followed (3 levels) when it uses `{dn}`. @default (member={dn})
+   */
+  ldapGroupFilter: z
+    .string()
+    .regex(/^\(.*(\{dn\}|\{user\}).*\)$/, { error: 'must be an LDAP filter in parentheses that uses {dn} or {user}, e.g. (member={dn})' })
+    .optional(),
+}).superRefine((c, ctx) => {
+  // LDAP settings go together: the URL turns LDAP on, and then the user DN and group base are needed
+  const need = ['ldapUserDn', 'ldapGroupBase'] as const;
+  if (c.ldapUrl) for (const f of need) if (!c[f]) ctx.addIssue({ code: 'custom', path: [f], message: 'is required when ENVMGR_LDAP_URL is set' });
+  if (!c.ldapUrl) {
+    for (const f of [...need, 'ldapGroupFilter'] as const) if (c[f]) ctx.addIssue({ code: 'custom', path: [f], message: 'has no effect without ENVMGR_LDAP_URL; set it too' });
+  }
 });
 export type ServerConfig = Readonly<z.infer<typeof ServerConfigSchema>>;
 
@@ -39,6 +66,10 @@ const ENV: Record<keyof z.infer<typeof ServerConfigSchema>, string> = {
   jwtSecret: 'ENVMGR_JWT_SECRET',
   tokenTtlSeconds: 'ENVMGR_TOKEN_TTL_SECONDS',
   sessionTtlSeconds: 'ENVMGR_SESSION_TTL_SECONDS',
+  ldapUrl: 'ENVMGR_LDAP_URL',
+  ldapUserDn: 'ENVMGR_LDAP_USER_DN',
+  ldapGroupBase: 'ENVMGR_LDAP_GROUP_BASE',
+  ldapGroupFilter: 'ENVMGR_LDAP_GROUP_FILTER',
 };
 
 /** Reads the configuration; on any problem returns every one of them, named by environment variable. */

@@ -8,3 +8,4 @@ export * from './packages/blob-store.js';
 export * from './packages/package-inspector.js';
 export * from './registry/registry.js';
 export * from './registry/registry-rules.js';
+export * from './identity/directory.js';

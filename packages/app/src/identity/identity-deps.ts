@@ -1,5 +1,5 @@
 import type { ThrottleState } from '@envmgr/domain';
-import type { Clock, ConfigStore, CredentialStore, Hasher, PasswordHasher, RandomSource, TokenSigner } from '@envmgr/ports';
+import type { Clock, ConfigStore, CredentialStore, Directory, Hasher, PasswordHasher, RandomSource, TokenSigner } from '@envmgr/ports';
 
 /** Ports and settings of sign-in, tokens and permission checks. */
 export interface IdentityDeps {
@@ -16,4 +16,9 @@ export interface IdentityDeps {
   accessTokenTtlSeconds: number;
   /** Lifetime of the session cookie. @default 43200 (12 hours) */
   sessionTtlSeconds: number;
+  /**
+   * An outside identity source (LDAP). When set, users without a user item, and users with `Source: ldap`, sign in
+   * against it; local users (`Source: local`, the default) never do. @default none: local users only
+   */
+  directory?: Directory;
 }

@@ -1,7 +1,8 @@
-import { recordFailure, throttleWaitMs, TooManyAttemptsError, UnauthenticatedError, type Actor } from '@envmgr/domain';
+import { recordFailure, throttleWaitMs, TooManyAttemptsError, UnauthenticatedError, type Actor, type ConfigItem } from '@envmgr/domain';
 import type { SecurityEventKind } from '@envmgr/ports';
 import type { IdentityDeps } from './identity-deps.js';
 import { isUserDisabled, userActor } from './actors.js';
+import { adoptDirectoryUser, askDirectory, directoryUnavailable, usesDirectory, type VerifiedUser } from './directory-sign-in.js';
 
 // Verified against when the user is unknown, so that both failures take the same time.
 let dummyHash: Promise<string> | undefined;
@@ -28,6 +29,11 @@ const INVALID = 'the user name or password is wrong';
  * Checks a user name and password. Unknown users and wrong passwords fail alike (401 `invalid-credentials`, same
  * work done). Failures are counted per user and per address; past a few, attempts are refused with growing delays
  * (429) without checking the password. Every outcome is a security event.
+ *
+ * With a directory configured, users it knows and EM does not (no user item, or `Source: ldap`) are checked by the
+ * directory; their first sign-in creates their user item, and the EM groups their directory groups map onto (by
+ * `Value.LdapGroups`) go into the tokens' `groups` claim. A directory failure is a 503 (DependencyUnavailableError),
+ * not a failed attempt.
  */
 export async function signIn(deps: IdentityDeps, req: SignInRequest): Promise<SignedIn> {
   const username = stripDomain(req.username);
@@ -38,34 +44,55 @@ export async function signIn(deps: IdentityDeps, req: SignInRequest): Promise<Si
     await event(deps, req, 'login-throttled', username);
     throw new TooManyAttemptsError(wait);
   }
-  const ok = await checkPassword(deps, username, req.password);
-  if (!ok) {
+  const verified = await checkCredentials(deps, username, req);
+  if (!verified) {
     for (const k of keys) deps.throttle.set(k, recordFailure(deps.throttle.get(k), now));
     trimThrottle(deps.throttle);
     await event(deps, req, 'login-failed', username);
     throw new UnauthenticatedError('invalid-credentials', INVALID);
   }
-  if (await isUserDisabled(deps.store, username)) {
+  const { user, groups } = verified;
+  if (await isUserDisabled(deps.store, user)) {
     await event(deps, req, 'login-failed', username, 'user disabled');
-    throw new UnauthenticatedError('user-disabled', `user '${username}' is disabled; ask an administrator`);
+    throw new UnauthenticatedError('user-disabled', `user '${user}' is disabled; ask an administrator`);
   }
   for (const k of keys) deps.throttle.delete(k);
-  await event(deps, req, 'login-succeeded', username);
-  const actor = await userActor(deps.store, username);
+  await event(deps, req, 'login-succeeded', username, groups.length ? `groups from the directory: ${groups.join(', ')}` : null);
+  const actor = await userActor(deps.store, user, groups);
   return {
     actor,
-    token: await deps.signer.sign({ sub: username, use: 'access', groups: [] }, deps.accessTokenTtlSeconds),
+    token: await deps.signer.sign({ sub: user, use: 'access', groups }, deps.accessTokenTtlSeconds),
     expiresInSeconds: deps.accessTokenTtlSeconds,
-    session: await deps.signer.sign({ sub: username, use: 'session', groups: [] }, deps.sessionTtlSeconds),
+    session: await deps.signer.sign({ sub: user, use: 'session', groups }, deps.sessionTtlSeconds),
   };
 }
 
-async function checkPassword(deps: IdentityDeps, username: string, password: string): Promise<boolean> {
-  const exists = (await deps.store.get('users', username)) !== undefined;
-  const stored = exists ? await deps.credentials.getPasswordHash(username) : undefined;
+/** The user and their directory-mapped groups, or undefined for a wrong name or password. */
+async function checkCredentials(deps: IdentityDeps, username: string, req: SignInRequest): Promise<VerifiedUser | undefined> {
+  const item = await deps.store.get('users', username);
+  if (!usesDirectory(deps, item)) return (await checkPassword(deps, username, req.password, item)) ? { user: username, groups: [] } : undefined;
+  // the local check's work is done as well, so a directory user is never answered faster than a local one
+  const [found] = await Promise.all([
+    askDirectory(deps, username, req.password).catch(async (err: unknown) => {
+      const reason = err instanceof Error ? err.message : String(err);
+      await event(deps, req, 'login-failed', username, `directory unavailable: ${redact(reason, req.password)}`);
+      throw directoryUnavailable(err);
+    }),
+    checkPassword(deps, username, req.password, undefined),
+  ]);
+  return found ? adoptDirectoryUser(deps, { username, item, found, requestId: req.requestId }) : undefined;
+}
+
+async function checkPassword(deps: IdentityDeps, username: string, password: string, item: ConfigItem | undefined): Promise<boolean> {
+  const stored = item ? await deps.credentials.getPasswordHash(username) : undefined;
   dummyHash ??= deps.passwords.hash('envmgr-dummy-password');
   const matches = await deps.passwords.verify(stored ?? (await dummyHash), password);
-  return exists && stored !== undefined && matches;
+  return item !== undefined && stored !== undefined && matches;
+}
+
+/** Belt and braces: adapters keep passwords out of their messages; this keeps them out of the security log too. */
+function redact(text: string, secret: string): string {
+  return secret === '' ? text : text.split(secret).join('***');
 }
 
 /** EM accepted `DOMAIN\user`; the directory and our users know the bare name. */

@@ -30,7 +30,7 @@ export function registerIdentityRoutes(app: App, deps: HttpDeps): void {
     createRoute(declare('public', {
       method: 'post', path: '/api/v1/login', tags, operationId: 'login', summary: 'Sign in: sets the session cookie and returns a bearer token',
       request: { body: body(CredentialsSchema) },
-      responses: { 200: ok('signed in', SignedInSchema), ...problemResponses(401, 415, 429) },
+      responses: { 200: ok('signed in', SignedInSchema), ...problemResponses(401, 409, 415, 429) },
     })),
     async (c) => {
       const s = await credentials(c, c.req.valid('json'));
@@ -43,7 +43,7 @@ export function registerIdentityRoutes(app: App, deps: HttpDeps): void {
     createRoute(declare('public', {
       method: 'post', path: '/api/v1/token', tags, operationId: 'token', summary: 'Exchange a user name and password for a bearer token (pipelines)',
       request: { body: body(CredentialsSchema) },
-      responses: { 200: ok('a short-lived bearer token', SignedInSchema), ...problemResponses(401, 415, 429) },
+      responses: { 200: ok('a short-lived bearer token', SignedInSchema), ...problemResponses(401, 409, 415, 429) },
     })),
     async (c) => {
       const s = await credentials(c, c.req.valid('json'));
