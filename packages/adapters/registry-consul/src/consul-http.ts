@@ -48,28 +48,55 @@ function headersOf(settings: HttpSettings): Record<string, string> {
   return headers;
 }
 
+/**
+ * A signal for one request: aborted by the caller's signal or after `timeoutMs`. Built by hand because
+ * `AbortSignal.any` keeps every composite alive as long as a long-lived input (an agent's shutdown signal) lives
+ * (nodejs/node#55351); `done` unhooks everything once the request is over.
+ */
+function requestSignal(timeoutMs: number, outer: AbortSignal | undefined) {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError'));
+  }, timeoutMs);
+  const onAbort = (): void => controller.abort(outer?.reason);
+  if (outer?.aborted) onAbort();
+  else outer?.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    timedOut: () => timedOut,
+    done: () => {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
 /** One HTTP exchange with Consul's API. Network failures and timeouts become `DependencyUnavailableError`. */
 export async function send(
   settings: HttpSettings,
   req: { method: 'GET' | 'PUT' | 'DELETE'; path: string; query?: Query; body?: string; timeoutMs?: number; signal?: AbortSignal },
 ): Promise<ConsulResponse> {
   const url = urlOf(settings, req.path, req.query ?? {});
-  const timeout = AbortSignal.timeout(req.timeoutMs ?? settings.requestTimeoutMs);
-  const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
+  const timeoutMs = Math.ceil(req.timeoutMs ?? settings.requestTimeoutMs);
+  const abort = requestSignal(timeoutMs, req.signal);
   try {
-    const res = await settings.fetch(url, { method: req.method, headers: headersOf(settings), body: req.body, signal });
+    const res = await settings.fetch(url, { method: req.method, headers: headersOf(settings), body: req.body, signal: abort.signal });
     const text = await res.text();
     const raw = res.headers.get('X-Consul-Index');
     const index = raw === null ? undefined : Number(raw);
     return { status: res.status, index: index !== undefined && Number.isFinite(index) ? index : undefined, text };
   } catch (err) {
     if (req.signal?.aborted) throw req.signal.reason;
-    const what = timeout.aborted ? `did not answer within ${req.timeoutMs ?? settings.requestTimeoutMs} ms` : 'cannot be reached';
+    const what = abort.timedOut() ? `did not answer within ${timeoutMs} ms` : 'cannot be reached';
     throw new DependencyUnavailableError(
       `the registry at ${settings.baseUrl} ${what} (${req.method} ${req.path}); check that it runs and that the URL is right`,
       { url: settings.baseUrl, method: req.method, path: req.path },
       { cause: err },
     );
+  } finally {
+    abort.done();
   }
 }
 
@@ -104,6 +131,7 @@ export async function blockingGet(settings: HttpSettings, path: string, query: Q
     // Consul reads `wait=0` as its 5-minute default, so a wait that is used up is a plain read
     if (left < 1) return last ?? send(settings, { method: 'GET', path, query, signal: opts.signal });
     const waitMs = Math.min(MAX_WAIT_PER_REQUEST_MS, left);
+    const started = Date.now();
     last = await send(settings, {
       method: 'GET',
       path,
@@ -111,6 +139,9 @@ export async function blockingGet(settings: HttpSettings, path: string, query: Q
       timeoutMs: waitMs + JITTER_AND_LATENCY_MS(waitMs),
       signal: opts.signal,
     });
-    if (last.index !== opts.index || last.status >= 500) return last;
+    // an unchanged index well before the wait ended means the server (or a proxy) cut the wait short: asking
+    // again at once would spin, so the caller gets the result and decides
+    const cutShort = Date.now() - started < waitMs / 2;
+    if (last.index !== opts.index || last.status >= 500 || cutShort) return last;
   }
 }

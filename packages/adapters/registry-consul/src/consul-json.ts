@@ -35,8 +35,14 @@ function arr(v: unknown, what: string): unknown[] {
   return v;
 }
 
-const str = (o: Obj, field: string): string => (typeof o[field] === 'string' ? (o[field] as string) : '');
-const num = (o: Obj, field: string): number => (typeof o[field] === 'number' ? (o[field] as number) : 0);
+function str(o: Obj, field: string): string {
+  const v = o[field];
+  return typeof v === 'string' ? v : '';
+}
+function num(o: Obj, field: string): number {
+  const v = o[field];
+  return typeof v === 'number' ? v : 0;
+}
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
 function stringMap(v: unknown): Record<string, string> {

@@ -21,6 +21,8 @@ export interface Indexed<T> {
  * with the current result, whose index may then equal `index`. A return is no proof of change: callers compare.
  * Each query has its own index (the highest index that changed what it reads: a key, a prefix, a service, a node),
  * so writes elsewhere do not wake it. Feed each returned index through `nextBlockingIndex` before the next read.
+ * An index greater than the current one (the registry was reset) returns at once from the built-in registry, while
+ * Consul waits out `waitMs`; either way the returned, smaller index makes `nextBlockingIndex` restart the loop.
  */
 export interface ReadOptions {
   /** Block until the result's index exceeds this one. */
@@ -257,8 +259,9 @@ export interface Registry {
 
   /**
    * Registers (or replaces) a service instance on this node with its checks; checks of the service that the new
-   * registration no longer lists are removed. Fails with `ValidationError` on an empty id or name, a negative or
-   * non-integer port, a check with a non-positive TTL or interval, or duplicate check ids.
+   * registration no longer lists are removed, a maintenance check included (as Consul's `replace-existing-checks`).
+   * Fails with `ValidationError` on an empty id or name, a port outside 0–65535, a check with a non-positive TTL or
+   * interval, or duplicate check ids.
    */
   registerService(reg: ServiceRegistration): Promise<void>;
   /** Removes a service instance of this node and its checks. Returns false when there was no such instance. */

@@ -68,10 +68,8 @@ export function createAgentWrites(st: CatalogStatements, writer: Writer, now: ()
     changed(w, node.name, st.servicesOfNode.all(node.name).map((s) => s.name));
   }
 
-  function putCheck(w: WriteContext, node: string, reg: ServiceRegistration, c: CheckRegistration, position: number): void {
-    const count = reg.checks?.length ?? 0;
-    const id = c.id || defaultCheckId(reg.id, position, count);
-    const previous = st.check.get(node, id);
+  function putCheck(w: WriteContext, node: string, reg: ServiceRegistration, c: CheckRegistration, position: number, previous: CheckRow | undefined): void {
+    const id = c.id || defaultCheckId(reg.id, position, reg.checks?.length ?? 0);
     st.deleteCheck.run(node, id);
     const ttlMs = c.type === 'ttl' ? c.ttlMs : null;
     const index = w.index();
@@ -100,8 +98,11 @@ export function createAgentWrites(st: CatalogStatements, writer: Writer, now: ()
           node.name, reg.id, reg.name, JSON.stringify(reg.tags ?? []), reg.address ?? '', reg.port ?? 0,
           JSON.stringify(reg.meta ?? {}), previous?.create_index ?? index, index,
         );
+        const checks = reg.checks ?? [];
+        // checks that stay keep their state; read them before the service's old set is dropped
+        const kept = checks.map((c, i) => st.check.get(node.name, c.id || defaultCheckId(reg.id, i, checks.length)));
         st.deleteChecksOfService.run(node.name, reg.id);
-        (reg.checks ?? []).forEach((c, i) => putCheck(w, node.name, reg, c, i));
+        checks.forEach((c, i) => putCheck(w, node.name, reg, c, i, kept[i]));
         w.touch('services_index');
         changed(w, node.name, [reg.name, previous?.name ?? '']);
       });

@@ -1,9 +1,37 @@
 import type Database from 'better-sqlite3';
 import type { CheckRow, NodeRow, ServiceRow } from './catalog-rows.js';
 
-export type CatalogStatements = ReturnType<typeof prepareCatalogStatements>;
+type Stmt<Params extends unknown[], Row = unknown> = Database.Statement<Params, Row>;
 
-export function prepareCatalogStatements(db: Database.Database) {
+/** The catalog's statements, prepared once per connection. */
+export interface CatalogStatements {
+  node: Stmt<[string], NodeRow>;
+  nodes: Stmt<[], NodeRow>;
+  insertNode: Stmt<[string, string, number, number, number]>;
+  setNodeAddress: Stmt<[string, number, string]>;
+  touchNodeChecks: Stmt<[number, string]>;
+  service: Stmt<[string, string], ServiceRow>;
+  servicesByName: Stmt<[string], ServiceRow>;
+  servicesOfNode: Stmt<[string], ServiceRow>;
+  allServices: Stmt<[], Pick<ServiceRow, 'name' | 'tags'>>;
+  upsertService: Stmt<[string, string, string, string, string, number, string, number, number]>;
+  deleteService: Stmt<[string, string]>;
+  check: Stmt<[string, string], CheckRow>;
+  checksOfNode: Stmt<[string], CheckRow>;
+  checksOfService: Stmt<[string, string], CheckRow>;
+  nodeLevelChecks: Stmt<[string], CheckRow>;
+  insertCheck: Stmt<[string, string, string, string, string, string, string, string, string, string, number | null, number | null, number, number]>;
+  deleteCheck: Stmt<[string, string]>;
+  deleteChecksOfService: Stmt<[string, string]>;
+  setCheckState: Stmt<[string, string, number | null, number, string, string]>;
+  setCheckExpiry: Stmt<[number | null, string, string]>;
+  nextExpiry: Stmt<[], { at: number | null }>;
+  expired: Stmt<[number], CheckRow>;
+  nameIndex: Stmt<[string], { modify_index: number }>;
+  touchName: Stmt<[string, number]>;
+}
+
+export function prepareCatalogStatements(db: Database.Database): CatalogStatements {
   return {
     node: db.prepare<[string], NodeRow>(`SELECT * FROM nodes WHERE node = ?`),
     nodes: db.prepare<[], NodeRow>(`SELECT * FROM nodes ORDER BY node`),

@@ -43,8 +43,13 @@ export function createEngine(opts: EngineOptions) {
     expiryTimer = opts.timers.setTimeout(() => {
       armedAt = undefined;
       if (closed) return;
-      agent.expireDue();
-      armExpiry();
+      try {
+        agent.expireDue();
+        armExpiry();
+      } catch {
+        // the file failed (full disk?): nothing expired, so try again shortly rather than crash the process
+        expiryTimer = opts.timers.setTimeout(armExpiry, 1000);
+      }
     }, Math.max(0, next - opts.clock.now()));
   }
   const agent = createAgentWrites(st, writer, () => opts.clock.now(), armExpiry);
@@ -52,10 +57,19 @@ export function createEngine(opts: EngineOptions) {
   agent.expireDue();
   armExpiry();
 
+  const guard = <R>(work: () => R): R => {
+    if (closed) throw new DependencyUnavailableError('the built-in registry is closed; the EM server is shutting down, retry shortly');
+    try {
+      return work();
+    } catch (err) {
+      throw translateSqliteError(err);
+    }
+  };
+
   return {
-    kv,
-    catalog,
-    agent,
+    kv: guardAll(kv, guard),
+    catalog: guardAll(catalog, guard),
+    agent: guardAll(agent, guard),
     block: watchers.block,
     close(): void {
       if (closed) return;
@@ -64,10 +78,29 @@ export function createEngine(opts: EngineOptions) {
       watchers.close();
       db.close();
     },
-    get isClosed(): boolean {
-      return closed;
+    /** Blocking reads now waiting (for tests and diagnostics). */
+    get pendingReads(): number {
+      return watchers.pending;
     },
   };
+}
+
+/** The object with each of its functions run through `guard`. */
+function guardAll<T extends object>(obj: T, guard: <R>(work: () => R) => R): T {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(obj)) {
+    out[name] = typeof value === 'function' ? (...args: unknown[]) => guard(() => (value as (...a: unknown[]) => unknown)(...args)) : value;
+  }
+  return out as T;
+}
+
+/** SQLite's failures as domain errors (the original kept as cause); anything else unchanged. */
+function translateSqliteError(err: unknown): unknown {
+  if (!(err instanceof Database.SqliteError)) return err;
+  if (/^SQLITE_(CORRUPT|NOTADB)/.test(err.code)) {
+    return new CorruptDataError('the registry file is damaged; restore it from a backup', {}, { cause: err });
+  }
+  return new DependencyUnavailableError('the registry file cannot be read or written (full, read-only or failing disk); check the disk and retry', {}, { cause: err });
 }
 
 function openDatabase(path: string): Database.Database {

@@ -59,6 +59,8 @@ export function prepareDatabase(db: Database.Database): void {
     }
     const insert = db.prepare(`INSERT OR IGNORE INTO meta (name, value) VALUES (?, ?)`);
     insert.run('schema_version', SCHEMA_VERSION);
-    for (const counter of COUNTERS) insert.run(counter, 0);
+    // writes start at index 2, so that 1, the index of what was never written, is older than every write
+    // (Consul: "index 1 is impossible due to Raft internals")
+    for (const counter of COUNTERS) insert.run(counter, counter === 'last_index' ? 1 : 0);
   }).immediate();
 }

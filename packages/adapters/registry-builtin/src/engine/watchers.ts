@@ -41,7 +41,7 @@ function matches(topic: Topic, e: ChangeEvent): boolean {
 
 interface Waiter {
   topic: Topic;
-  wake(): void;
+  wake: () => void;
 }
 
 export type Watchers = ReturnType<typeof createWatchers>;
@@ -62,7 +62,11 @@ export function createWatchers(clock: { now(): number }, timers: Timers) {
         signal?.removeEventListener('abort', onAbort);
       };
       const waiter: Waiter = { topic, wake: () => (finish(), resolve()) };
-      const onAbort = (): void => (finish(), reject(signal?.reason));
+      const onAbort = (): void => {
+        finish();
+        const reason: unknown = signal?.reason;
+        reject(reason instanceof Error ? reason : new DOMException('the wait was aborted', 'AbortError'));
+      };
       const timer = timers.setTimeout(waiter.wake, ms);
       waiters.add(waiter);
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -78,7 +82,7 @@ export function createWatchers(clock: { now(): number }, timers: Timers) {
      * Runs `query`, and while its index equals `opts.index` waits for a change of `topic` or the end of the wait.
      * An index other than the current one (newer or older, e.g. from before a reset) returns at once.
      */
-    async block<T extends { index: number }>(topic: Topic, query: () => T, opts: ReadOptions): Promise<T> {
+    block: async <T extends { index: number }>(topic: Topic, query: () => T, opts: ReadOptions): Promise<T> => {
       let result = query();
       if (!opts.index || result.index !== opts.index || closed) return result;
       opts.signal?.throwIfAborted();
