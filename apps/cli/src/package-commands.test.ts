@@ -3,7 +3,7 @@ import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { BinaryBody, BinaryFetchLike, BinaryFetchResponse, FetchLike } from '@envmgr/api-contract';
+import type { BinaryBody, BinaryFetchLike, BinaryFetchResponse } from '@envmgr/api-contract';
 import type { Io } from './io.js';
 import { run } from './run.js';
 
@@ -60,8 +60,8 @@ function cli(respond: (s: Seen) => Answer) {
     stdout: { write: (t: string) => (stdout += t) },
     stderr: { write: (t: string) => (stderr += t) },
     env: { ENVMGR_TOKEN: 'emt_test_token_1234' },
-    // the CLI's Io declares the JSON fetch; the real global fetch (and this fake) also carry binary bodies
-    fetch: fetch as unknown as FetchLike,
+    // a binary fetch is also a JSON one, as the global fetch is both
+    fetch,
   };
   return {
     seen,

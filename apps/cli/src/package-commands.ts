@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { createWriteStream, openAsBlob } from 'node:fs';
 import { readdir, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { ApiError, createPackagesClient, type BinaryBody, type BinaryFetchLike, type PackageRefDto, type PackagesApi } from '@envmgr/api-contract';
@@ -142,7 +141,7 @@ async function saveVerified(download: { sha256: string; body: AsyncIterable<Uint
     }
   };
   try {
-    await pipeline(counted, createWriteStream(part, { flags: 'w' }) as Writable);
+    await pipeline(counted, createWriteStream(part, { flags: 'w' }));
   } catch (err) {
     await rm(part, { force: true });
     if (err instanceof ApiError) throw err;

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
+import { createFsBlobStore, createFsPackageStore } from '@envmgr/adapter-packages-fs';
 import { createSqliteConfigStore, createSqliteCredentialStore } from '@envmgr/adapter-config-sqlite';
 import { createMemoryConfigStore, createMemoryCredentialStore } from '@envmgr/adapter-memory';
 import { createLdapDirectory } from '@envmgr/adapter-directory-ldap';
@@ -52,6 +53,13 @@ export function composeServer(config: ServerConfig, logger: HttpLogger): Server 
       }
     },
     maxBodyBytes: config.maxBodyBytes,
+    packages: {
+      store: createFsPackageStore({ root: join(config.dataDir, 'packages') }),
+      blobs: createFsBlobStore({ root: join(config.dataDir, 'blobs') }),
+      stagingDir: join(config.dataDir, 'staging'),
+      maxPackageBytes: config.maxPackageBytes,
+      maxLogBytes: config.maxLogBytes,
+    },
   });
   return { app, store, identity, close: async () => { await store.close(); await credentials.close(); } };
 }

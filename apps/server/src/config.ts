@@ -23,6 +23,10 @@ const ServerConfigSchema = z.object({
   tokenTtlSeconds: z.coerce.number().int().min(30).max(86400).default(300),
   /** ENVMGR_SESSION_TTL_SECONDS: lifetime of the browser session cookie. @default 43200 (12 h) */
   sessionTtlSeconds: z.coerce.number().int().min(60).max(30 * 86400).default(43200),
+  /** ENVMGR_MAX_PACKAGE_BYTES: largest package upload. @default 512 MiB */
+  maxPackageBytes: z.coerce.number().int().min(1024).default(512 * 1024 * 1024),
+  /** ENVMGR_MAX_LOG_BYTES: largest deployment-log upload. @default 16 MiB */
+  maxLogBytes: z.coerce.number().int().min(1024).default(16 * 1024 * 1024),
   /** ENVMGR_MAX_BODY_BYTES: largest single-item request body. @default 5 MiB */
   maxBodyBytes: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
   /**
@@ -62,6 +66,8 @@ const ENV: Record<keyof z.infer<typeof ServerConfigSchema>, string> = {
   store: 'ENVMGR_STORE',
   logLevel: 'ENVMGR_LOG_LEVEL',
   maxBodyBytes: 'ENVMGR_MAX_BODY_BYTES',
+  maxPackageBytes: 'ENVMGR_MAX_PACKAGE_BYTES',
+  maxLogBytes: 'ENVMGR_MAX_LOG_BYTES',
   adminPassword: 'ENVMGR_ADMIN_PASSWORD',
   jwtSecret: 'ENVMGR_JWT_SECRET',
   tokenTtlSeconds: 'ENVMGR_TOKEN_TTL_SECONDS',

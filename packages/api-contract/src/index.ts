@@ -6,3 +6,5 @@ export * from './config/export-import.js';
 export * from './audit/audit-record.js';
 export * from './config/legacy-import.js';
 export * from './client/index.js';
+export * from './packages/package-schemas.js';
+export * from './packages/packages-client.js';

@@ -15,6 +15,7 @@ import { methodNotAllowed } from './middleware/method-not-allowed.js';
 import { registerIdentityRoutes } from './identity/identity-routes.js';
 import { permissionGate } from './access/route-permission.js';
 import { registerPolicyRoutes } from './identity/policy-routes.js';
+import { isBinaryUploadPath, registerPackageRoutes } from './packages/package-routes.js';
 
 const WHERE: Record<string, string> = { json: 'the request body', query: 'the query string', param: 'the URL', header: 'a header' };
 
@@ -29,13 +30,15 @@ export function createHttpApp(deps: HttpDeps): App {
     },
   });
   app.use('*', requestId(deps), accessLog(deps));
-  app.use('/api/v1/*', authenticate(deps), requireJsonBody(() => app));
+  const jsonOnly = requireJsonBody(() => app);
+  // packages and logs are binary uploads with their own media types and size limits (packages/package-routes.ts)
+  app.use('/api/v1/*', authenticate(deps), (c, next) => (isBinaryUploadPath(c.req.path) ? next() : jsonOnly(c, next)));
   // imports carry whole configurations, so they get a larger limit than single-item writes
   const importLimit = limitBody(deps.maxImportBytes ?? 256 * 1024 * 1024);
   const itemLimit = limitBody(deps.maxBodyBytes ?? 5 * 1024 * 1024);
   // reading the limit wraps the request body stream, which costs every request; GETs and DELETEs carry no body
   const limitBodies: MiddlewareHandler<AppEnv> = (c, next) => {
-    if (!['POST', 'PUT', 'PATCH'].includes(c.req.method)) return next();
+    if (!['POST', 'PUT', 'PATCH'].includes(c.req.method) || isBinaryUploadPath(c.req.path)) return next();
     return (c.req.path.startsWith('/api/v1/config/import') ? importLimit : itemLimit)(c, next);
   };
   app.use('/api/v1/*', limitBodies);
@@ -47,6 +50,7 @@ export function createHttpApp(deps: HttpDeps): App {
   registerConfigRoutes(app, deps);
   registerExportImportRoutes(app, deps);
   registerAuditRoutes(app, deps);
+  if (deps.packages) registerPackageRoutes(app, { config: deps.config, packages: deps.packages });
   registerDocsRoutes(app);
 
   app.notFound((c) => methodNotAllowed(app, c) ?? problemResponse(problem(404, 'route-not-found', `there is no route ${c.req.method} ${c.req.path}; see /docs`, c.get('requestId'))));

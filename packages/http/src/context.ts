@@ -3,6 +3,7 @@ import type { Actor } from '@envmgr/domain';
 import type { ConfigDeps, IdentityDeps, RequestContext } from '@envmgr/app';
 import type { IdSource } from '@envmgr/ports';
 import type { Context } from 'hono';
+import type { PackagesHttpDeps } from './packages/package-routes.js';
 
 /** The slice of a structured logger (pino's shape) the HTTP layer writes to. */
 export interface HttpLogger {
@@ -16,6 +17,8 @@ export interface HttpDeps {
   ids: IdSource;
   logger: HttpLogger;
   identity: IdentityDeps;
+  /** Packages and deployment logs (SPEC §5–6); without it those routes are not served. */
+  packages?: PackagesHttpDeps;
   /** Replaces credential checking (tests). @default bearer token or session cookie, through `identity` */
   authenticate?: (c: Context) => Promise<Actor>;
   /** The client's address, for sign-in throttling and security events. */

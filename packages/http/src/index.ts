@@ -1,2 +1,3 @@
 export { createHttpApp } from './app.js';
 export type { HttpDeps, HttpLogger, App } from './context.js';
+export type { PackagesHttpDeps } from './packages/package-routes.js';

@@ -4,6 +4,9 @@ import type { IdentityDeps } from '@envmgr/app';
 import type { Actor } from '@envmgr/domain';
 import type { Context } from 'hono';
 import type { ConfigStore } from '@envmgr/ports';
+import { createMemoryBlobStore, createMemoryPackageStore } from '@envmgr/ports/testing';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { aFixedClock, sequentialIds } from '@envmgr/test-support';
 import { createHttpApp } from './app.js';
 import type { App, HttpLogger } from './context.js';
@@ -31,6 +34,7 @@ export function aTestApp(opts: { store?: ConfigStore; maxBodyBytes?: number; ide
     ids: sequentialIds('req'),
     logger,
     identity,
+    packages: { store: createMemoryPackageStore(), blobs: createMemoryBlobStore(), stagingDir: join(tmpdir(), 'envmgr-test-staging') },
     // tests act as an administrator named by x-test-user unless they exercise sign-in (opts.realAuth)
     ...(opts.realAuth ? {} : { authenticate: (c: Context) => Promise.resolve(testAdmin(c.req.header('x-test-user') ?? 'tester')) }),
     ...(opts.maxBodyBytes ? { maxBodyBytes: opts.maxBodyBytes } : {}),

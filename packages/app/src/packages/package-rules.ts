@@ -87,7 +87,8 @@ export function appspecProblems(doc: Obj, entries: ReadonlySet<string>): FieldPr
   eachItem(doc.permissions, 'permissions', problems, (p, path) => {
     requireText(p, 'object', path, problems);
     for (const field of ['owner', 'group']) optionalText(p, field, path, problems);
-    if (p.mode !== undefined && !/^[0-7]{3,4}$/.test(String(p.mode))) {
+    const mode = typeof p.mode === 'number' || typeof p.mode === 'string' ? String(p.mode) : undefined;
+    if (p.mode !== undefined && !(mode !== undefined && /^[0-7]{3,4}$/.test(mode))) {
       problems.push({ path: `${path}.mode`, message: `must be an octal mode such as 755; got ${shown(p.mode)}` });
     }
   });

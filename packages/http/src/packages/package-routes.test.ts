@@ -1,9 +1,12 @@
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryConfigStore } from '@envmgr/adapter-memory';
 import { DomainError, type Actor, type JsonObject } from '@envmgr/domain';
 import type { ConfigStore, PackageStore } from '@envmgr/ports';
@@ -13,6 +16,7 @@ import type { App, AppEnv } from '../context.js';
 import { requestId, requireJsonBody, limitBody } from '../middleware/middleware.js';
 import { problem, toProblem, validationProblem, zodProblems } from '../problems/problem.js';
 import { problemResponse } from '../problems/respond.js';
+import { permissionGate } from '../access/route-permission.js';
 import { isBinaryUploadPath, registerPackageRoutes } from './package-routes.js';
 
 // ---- a zip writer for fixtures (stored entries, no compression) -------------------------------------------------
@@ -100,6 +104,7 @@ const WHERE: Record<string, string> = { json: 'the request body', query: 'the qu
 const ACTORS: Record<string, Actor> = {
   admin: { name: 'admin', kind: 'user', user: 'admin', permissions: [{ Resource: '**', Access: 'ADMIN' }] },
   reader: { name: 'reader', kind: 'user', user: 'reader', permissions: [] },
+  anonymous: { name: 'anonymous', kind: 'anonymous', permissions: [] },
 };
 
 interface Fixture {
@@ -123,7 +128,7 @@ async function aPackagesApp(opts: { maxPackageBytes?: number; maxLogBytes?: numb
     },
   });
   app.use('*', requestId({ ids: sequentialIds('req') }));
-  const jsonOnly = requireJsonBody();
+  const jsonOnly = requireJsonBody(() => app);
   const itemLimit = limitBody(5 * 1024 * 1024);
   app.use('/api/v1/*', async (c, next) => {
     c.set('actor', ACTORS[c.req.header('x-test-user') ?? 'admin'] ?? ACTORS.reader!);
@@ -132,6 +137,7 @@ async function aPackagesApp(opts: { maxPackageBytes?: number; maxLogBytes?: numb
   // the exemptions proposed for app.ts
   app.use('/api/v1/*', (c, next) => (isBinaryUploadPath(c.req.path) ? next() : jsonOnly(c, next)));
   app.use('/api/v1/*', (c, next) => (['POST', 'PUT', 'PATCH'].includes(c.req.method) && !isBinaryUploadPath(c.req.path) ? itemLimit(c, next) : next()));
+  app.use('/api/v1/*', permissionGate(() => app));
   registerPackageRoutes(app, {
     config: { store: config, clock: { now: () => 0 }, hasher: { sha256: (t) => t } },
     packages: { store: packages, blobs: createMemoryBlobStore(), stagingDir, maxPackageBytes: opts.maxPackageBytes, maxLogBytes: opts.maxLogBytes },
@@ -164,7 +170,7 @@ describe('package routes', () => {
     await rm(f.stagingDir, { recursive: true, force: true });
   });
 
-  const put = (path: string, body: BodyInit, headers: Record<string, string> = { 'content-type': 'application/zip' }) =>
+  const put = (path: string, body: Uint8Array, headers: Record<string, string> = { 'content-type': 'application/zip' }) =>
     f.app.request(path, { method: 'PUT', body, headers });
   const problemOf = async (res: Response) => (await res.json()) as { code: string; detail: string; errors?: { path: string; message: string }[] };
 
@@ -198,7 +204,7 @@ describe('package routes', () => {
     });
     const res = await f.app.request('/api/v1/packages/Hello/1.1.0', {
       method: 'PUT', body: stream, headers: { 'content-type': 'application/octet-stream' }, duplex: 'half',
-    } as RequestInit);
+    });
     expect(res.status).toBe(201);
     expect((await f.packages.stat({ service: 'Hello', version: '1.1.0' }))?.sha256).toBe(sha256(HELLO));
   });
@@ -266,7 +272,7 @@ describe('package routes', () => {
         controller.close();
       },
     });
-    const streamed = await f.app.request('/api/v1/packages/Hello/1.0.0', { method: 'PUT', body: stream, headers: { 'content-type': 'application/zip' }, duplex: 'half' } as RequestInit);
+    const streamed = await f.app.request('/api/v1/packages/Hello/1.0.0', { method: 'PUT', body: stream, headers: { 'content-type': 'application/zip' }, duplex: 'half' });
     expect(streamed.status).toBe(413);
     expect(await f.packages.stat({ service: 'Hello', version: '1.0.0' })).toBeUndefined();
   });
@@ -281,7 +287,7 @@ describe('package routes', () => {
     });
     const res = await f.app.request('/api/v1/packages/Hello/1.0.0', {
       method: 'PUT', body: stream, headers: { 'content-type': 'application/zip', 'content-length': String(10 ** 9) }, duplex: 'half',
-    } as RequestInit);
+    });
     expect(res.status).toBe(413);
     expect((await problemOf(res)).detail).toContain('the package (1000000000 bytes) is larger than the limit of 65536 bytes');
     expect(pulled).toBeLessThanOrEqual(1);
@@ -293,9 +299,16 @@ describe('package routes', () => {
     expect((await problemOf(res)).detail).toContain('send Content-Type: application/zip');
   });
 
-  it('refuses a caller without permission with 403', async () => {
-    const res = await put('/api/v1/packages/Hello/1.0.0', HELLO, { 'content-type': 'application/zip', 'x-test-user': 'reader' });
-    expect(res.status).toBe(403);
+  it('refuses a caller without permission (403) or not signed in (401), for uploads and reads', async () => {
+    expect((await put('/api/v1/packages/Hello/1.0.0', HELLO, { 'content-type': 'application/zip', 'x-test-user': 'reader' })).status).toBe(403);
+    expect((await put('/api/v1/packages/Hello/1.0.0', HELLO, { 'content-type': 'application/zip', 'x-test-user': 'anonymous' })).status).toBe(401);
+    expect((await f.app.request('/api/v1/package-upload-url/Hello/1.0.0', { headers: { 'x-test-user': 'reader' } })).status).toBe(403);
+    expect((await f.app.request('/api/v1/packages/Hello', { headers: { 'x-test-user': 'anonymous' } })).status).toBe(401);
+    expect((await f.app.request('/api/v1/packages/Hello', { headers: { 'x-test-user': 'reader' } })).status).toBe(200);
+    for (const key of ['a.log', 'c50/a.log']) {
+      const res = await f.app.request(`/api/v1/logs/${key}`, { method: 'PUT', body: 'x', headers: { 'content-type': 'text/plain', 'x-test-user': 'reader' } });
+      expect(res.status, key).toBe(403);
+    }
   });
 
   it('keeps a package for an environment apart, and lists all in semver order', async () => {
@@ -327,13 +340,17 @@ describe('package routes', () => {
   });
 
   it('documents every route in OpenAPI', async () => {
-    const doc = (await (await f.app.request('/api/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
+    const doc = (await (await f.app.request('/api/openapi.json')).json()) as { paths: Record<string, Record<string, Record<string, unknown>>> };
     expect(Object.keys(doc.paths['/api/v1/packages/{service}/{version}'] ?? {}).sort()).toEqual(['get', 'put']);
     expect(doc.paths['/api/v1/packages/{service}/{version}/{environment}']).toBeDefined();
     expect(doc.paths['/api/v1/packages/{service}']?.get).toBeDefined();
     expect(doc.paths['/api/v1/package-upload-url/{service}/{version}']?.get).toBeDefined();
     expect(doc.paths['/api/v1/package-upload-url/{service}/{version}/{environment}']?.get).toBeDefined();
     expect(Object.keys(doc.paths['/api/v1/logs/{key}'] ?? {}).sort()).toEqual(['get', 'put']);
+    // write routes declare their permission, as the permission matrix test of the whole app requires
+    for (const path of ['/api/v1/packages/{service}/{version}', '/api/v1/packages/{service}/{version}/{environment}', '/api/v1/logs/{key}']) {
+      expect(doc.paths[path]?.put?.['x-em-permission'], path).toBe('permission');
+    }
     expect(doc.paths['/api/v1/logs']?.get).toBeDefined();
   });
 });
@@ -375,5 +392,76 @@ describe('deployment log routes', () => {
     expect((await putLog('/api/v1/logs/a.log', '{}', 'application/json')).status).toBe(415);
     expect((await f.app.request('/api/v1/logs/missing.log')).status).toBe(404);
     expect((await f.app.request('/api/v1/logs?prefix=../')).status).toBe(400);
+  });
+});
+
+// ---- the example service of examples/hello-service ---------------------------------------------------------------
+
+const EXAMPLES = join(import.meta.dirname, '../../../../examples/hello-service');
+const run = promisify(execFile);
+
+async function filesOf(root: string, rel = ''): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const e of await readdir(join(root, rel), { withFileTypes: true })) {
+    const path = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory()) Object.assign(out, { [`${path}/`]: '' }, await filesOf(root, path));
+    else out[path] = await readFile(join(root, path), 'utf8');
+  }
+  return out;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+describe('the example packages (examples/hello-service)', () => {
+  let out: string;
+  beforeAll(async () => {
+    out = await mkdtemp(join(tmpdir(), 'envmgr-examples-'));
+    await run(process.execPath, [join(EXAMPLES, 'build.mjs'), '--out', out]);
+  });
+  afterAll(() => rm(out, { recursive: true, force: true }));
+
+  it.each(['1.0.0', '1.1.0', '1.2.0-validate-fails', '1.3.0-unhealthy'])('%s is a valid package', async (version) => {
+    const f = await aPackagesApp({ maxPackageBytes: 1024 * 1024 });
+    await seed(f.config, 'services', 'Hello', aService('Hello'));
+    const res = await f.app.request(`/api/v1/packages/Hello/${version}`, { method: 'PUT', body: zip(await filesOf(join(out, version))), headers: { 'content-type': 'application/zip' } });
+    expect(res.status, await res.clone().text()).toBe(201);
+    await rm(f.stagingDir, { recursive: true, force: true });
+  });
+
+  const hook = (version: string, name: string, env: Record<string, string>) =>
+    run('sh', [join(out, version, 'hooks', `${name}.sh`)], { env: { ...process.env, DEPLOYMENT_BASE_DIR: join(out, version), ...env }, timeout: 20_000 });
+
+  it('starts, validates and stops by pid; the answers show the version and health', async () => {
+    for (const [version, health] of [['1.1.0', 200], ['1.3.0-unhealthy', 503]] as const) {
+      const env = { EM_SERVICE_PORT: String(await freePort()), EM_SERVICE_VERSION: version };
+      await hook(version, 'application_start', env);
+      try {
+        expect((await hook(version, 'validate_service', env)).stdout).toContain(`Hello ${version} answers`);
+        const home = (await (await fetch(`http://127.0.0.1:${env.EM_SERVICE_PORT}/`)).json()) as { service: string; version: string };
+        expect(home).toMatchObject({ service: 'Hello', version });
+        expect((await fetch(`http://127.0.0.1:${env.EM_SERVICE_PORT}/health`)).status).toBe(health);
+      } finally {
+        await hook(version, 'application_stop', env);
+      }
+      await expect(fetch(`http://127.0.0.1:${env.EM_SERVICE_PORT}/`)).rejects.toThrow();
+    }
+  });
+
+  it('fails ValidateService in the validate-fails variant, and ApplicationStart on a port already taken', async () => {
+    await expect(hook('1.2.0-validate-fails', 'validate_service', { EM_SERVICE_PORT: '1' })).rejects.toMatchObject({ code: 1 });
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+    try {
+      const port = String((taken.address() as AddressInfo).port);
+      await expect(hook('1.0.0', 'application_start', { EM_SERVICE_PORT: port })).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('EADDRINUSE') });
+    } finally {
+      await new Promise((r) => taken.close(r));
+    }
   });
 });

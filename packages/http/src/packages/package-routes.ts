@@ -15,13 +15,13 @@ import {
   StoredLogSchema,
   UploadedPackageSchema,
 } from '@envmgr/api-contract';
-import { checkPackageUpload, downloadPackage, listLogs, listPackageVersions, readLog, uploadLog, uploadPackage, type PackageDeps } from '@envmgr/app';
-import type { ConfigDeps } from '@envmgr/app';
+import { checkPackageUpload, downloadPackage, listLogs, listPackageVersions, readLog, uploadLog, uploadPackage, type ConfigDeps, type PackageDeps } from '@envmgr/app';
 import type { BlobStore, PackageRef, PackageStore } from '@envmgr/ports';
 import { json, raw, type App, type AppEnv } from '../context.js';
 import { problem, validationProblem, zodProblems } from '../problems/problem.js';
 import { problemResponse } from '../problems/respond.js';
 import { problemResponses } from '../problems/responses.js';
+import { declare, PERMISSION_EXTENSION } from '../access/route-permission.js';
 import { createZipPackageInspector } from './zip-inspector.js';
 
 /** What the package and log routes need; `HttpDeps.packages`. */
@@ -74,7 +74,7 @@ export function registerPackageRoutes(app: App, deps: { config: ConfigDeps; pack
     const forEnv = suffix ? ' built for one environment' : '';
     const id = suffix ? 'ForEnvironment' : '';
     app.openapi(
-      createRoute({
+      createRoute(declare('permission', {
         method: 'put', path, tags, operationId: `uploadPackage${id}`, summary: `Upload a package${forEnv}`,
         description:
           'Streams a zip with `appspec.yml` at its root (SPEC §5). It is checked before it is stored: `os` linux or windows, ' +
@@ -85,9 +85,9 @@ export function registerPackageRoutes(app: App, deps: { config: ConfigDeps; pack
         },
         responses: {
           201: ok('stored; `ETag` is the SHA-256', UploadedPackageSchema),
-          ...problemResponses(403, 404, 409, 413, 415),
+          ...problemResponses(401, 403, 404, 409, 413, 415),
         },
-      }),
+      })),
       async (c) => {
         const type = mediaType(c);
         if (type && !PACKAGE_MEDIA_TYPES.some((t) => t === type)) return unsupported(c, type, 'application/zip');
@@ -145,7 +145,7 @@ export function registerPackageRoutes(app: App, deps: { config: ConfigDeps; pack
         request: { params },
         responses: {
           200: { description: 'the URL to PUT the zip to', content: { 'application/json': { schema: PackageUploadUrlSchema }, 'text/plain': { schema: z.string() } } },
-          ...problemResponses(403, 404, 409),
+          ...problemResponses(401, 403, 404, 409),
         },
       }),
       async (c) => {
@@ -188,10 +188,11 @@ function registerLogRoutes(app: App, logs: { blobs: BlobStore; maxLogBytes: numb
   const keyParam = { name: 'key', in: 'path' as const, required: true, description: 'the log key; may contain `/`', schema: { type: 'string' as const } };
   app.openAPIRegistry.registerPath({
     method: 'put', path: '/api/v1/logs/{key}', tags: logTags, operationId: 'uploadLog', summary: 'Store (or replace) a deployment log',
+    [PERMISSION_EXTENSION]: 'permission',
     description: 'Agents upload their log per deployment (SPEC §6), e.g. to `c50/c50-Hello/deployment-i-0abc-42.log`.',
     parameters: [keyParam],
     request: { body: { required: true, content: Object.fromEntries(LOG_MEDIA_TYPES.map((t) => [t, binary('the log')])) } },
-    responses: { 200: ok('stored', StoredLogSchema), ...problemResponses(403, 413, 415) },
+    responses: { 200: ok('stored', StoredLogSchema), ...problemResponses(401, 403, 413, 415) },
   });
   app.openAPIRegistry.registerPath({
     method: 'get', path: '/api/v1/logs/{key}', tags: logTags, operationId: 'readLog', summary: 'Read a deployment log',

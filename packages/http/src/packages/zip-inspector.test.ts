@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -53,5 +53,22 @@ describe('zip package inspector', () => {
     const staged = await createZipPackageInspector({ stagingDir: dir }).stage(body(ZIP.subarray(0, ZIP.length - 30)), { documents: [] });
     expect(staged.contents.isReadable).toBe(false);
     await staged.discard();
+  });
+});
+
+describe('zip package inspector: crash leftovers', () => {
+  it('removes staged files older than a day when it starts, and keeps recent ones', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'envmgr-inspect-'));
+    try {
+      await writeFile(join(dir, 'old.zip'), 'x');
+      await writeFile(join(dir, 'recent.zip'), 'x');
+      const dayAgo = new Date(Date.now() - 25 * 60 * 60 * 1000);
+      await utimes(join(dir, 'old.zip'), dayAgo, dayAgo);
+      const staged = await createZipPackageInspector({ stagingDir: dir }).stage(body(ZIP), { documents: [] });
+      await staged.discard();
+      expect(await readdir(dir)).toEqual(['recent.zip']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

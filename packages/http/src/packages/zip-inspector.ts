@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -26,9 +26,10 @@ export interface ZipInspectorOptions {
 export function createZipPackageInspector(opts: ZipInspectorOptions): PackageInspector {
   const maxDocumentBytes = opts.maxDocumentBytes ?? 1024 * 1024;
   const maxEntries = opts.maxEntries ?? 100_000;
+  let ready: Promise<void> | undefined;
   return {
     async stage(body, { documents }) {
-      await mkdir(opts.stagingDir, { recursive: true });
+      await (ready ??= mkdir(opts.stagingDir, { recursive: true }).then(() => removeStale(opts.stagingDir)));
       const path = join(opts.stagingDir, `${randomUUID()}.zip`);
       let sizeBytes = 0;
       const counted = async function* () {
@@ -52,6 +53,17 @@ export function createZipPackageInspector(opts: ZipInspectorOptions): PackageIns
       };
     },
   };
+}
+
+const STALE_MS = 24 * 60 * 60 * 1000;
+
+/** Staged uploads left by a crash (a live upload writes all the time; an inspected one is discarded at once). */
+async function removeStale(dir: string): Promise<void> {
+  const cutoff = Date.now() - STALE_MS;
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    const s = await stat(join(dir, name)).catch(() => undefined);
+    if (s?.isFile() && s.mtimeMs < cutoff) await rm(join(dir, name), { force: true });
+  }
 }
 
 const unreadable = (reason: string): ArchiveContents => ({ isReadable: false, reason });
