@@ -1,9 +1,12 @@
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
 import { createClient, type EnvMgrClient } from '@envmgr/api-contract';
-import { resolveToken, serverKey, type ResolvedToken, type TokenSource } from './credentials.js';
+import { resolveToken, serverKey, type ResolvedToken } from './credentials.js';
 import { UsageError } from './failure.js';
 import type { Io } from './io.js';
+import type { AuthInfo } from './auth-info.js';
+
+export type { AuthInfo } from './auth-info.js';
 
 export const DEFAULT_SERVER = 'http://127.0.0.1:8080';
 
@@ -33,11 +36,6 @@ export interface Context {
   hostname: () => string;
 }
 
-export interface AuthInfo {
-  server: string;
-  /** `none`: no token was sent. `login`: a token just issued by a sign-in. */
-  source: TokenSource | 'none' | 'login';
-}
 
 export function createContext(io: Io): Context {
   const server = (cmd: Command): string => {

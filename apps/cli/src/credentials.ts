@@ -15,7 +15,9 @@ export interface StoredCredential {
 }
 
 /** Where the token a command sends comes from, in the order they are tried. */
-export type TokenSource = 'flag' | 'env' | 'file';
+import type { TokenSource } from './auth-info.js';
+
+export type { TokenSource } from './auth-info.js';
 
 export interface ResolvedToken {
   token: string;

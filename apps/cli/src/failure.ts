@@ -1,5 +1,5 @@
 import { ApiError, CLIENT_ERROR_CODES, type ConfigType } from '@envmgr/api-contract';
-import type { AuthInfo } from './context.js';
+import type { AuthInfo } from './auth-info.js';
 
 /** The CLI's exit codes; scripts rely on them. */
 export const EXIT = {

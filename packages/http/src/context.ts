@@ -3,7 +3,7 @@ import type { Actor } from '@envmgr/domain';
 import type { ConfigDeps, IdentityDeps, RequestContext } from '@envmgr/app';
 import type { IdSource } from '@envmgr/ports';
 import type { Context } from 'hono';
-import type { PackagesHttpDeps } from './packages/package-routes.js';
+import type { PackagesHttpDeps } from './packages/packages-http-deps.js';
 
 /** The slice of a structured logger (pino's shape) the HTTP layer writes to. */
 export interface HttpLogger {

@@ -1,3 +1,4 @@
+import type { PackagesHttpDeps } from './packages-http-deps.js';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import {
@@ -16,7 +17,7 @@ import {
   UploadedPackageSchema,
 } from '@envmgr/api-contract';
 import { checkPackageUpload, downloadPackage, listLogs, listPackageVersions, readLog, uploadLog, uploadPackage, type ConfigDeps, type PackageDeps } from '@envmgr/app';
-import type { BlobStore, PackageRef, PackageStore } from '@envmgr/ports';
+import type { BlobStore, PackageRef } from '@envmgr/ports';
 import { json, raw, type App, type AppEnv } from '../context.js';
 import { problem, validationProblem, zodProblems } from '../problems/problem.js';
 import { problemResponse } from '../problems/respond.js';
@@ -24,19 +25,6 @@ import { problemResponses } from '../problems/responses.js';
 import { declare, PERMISSION_EXTENSION } from '../access/route-permission.js';
 import { createZipPackageInspector } from './zip-inspector.js';
 
-/** What the package and log routes need; `HttpDeps.packages`. */
-export interface PackagesHttpDeps {
-  store: PackageStore;
-  blobs: BlobStore;
-  /** Where uploads are staged while they are inspected; best on the same disk as the package store. */
-  stagingDir: string;
-  /** Largest package accepted. @default 512 MiB */
-  maxPackageBytes?: number | undefined;
-  /** Largest deployment log accepted. @default 16 MiB */
-  maxLogBytes?: number | undefined;
-  /** The origin upload URLs point at, e.g. `https://em.example.com`. @default the origin of the request */
-  publicBaseUrl?: string | undefined;
-}
 
 export const DEFAULT_MAX_PACKAGE_BYTES = 512 * 1024 * 1024;
 export const DEFAULT_MAX_LOG_BYTES = 16 * 1024 * 1024;
@@ -265,3 +253,5 @@ function toWebStream(source: AsyncIterable<Uint8Array>): ReadableStream<Uint8Arr
 async function close(body: AsyncIterable<Uint8Array>): Promise<void> {
   await body[Symbol.asyncIterator]().return?.();
 }
+
+export type { PackagesHttpDeps } from './packages-http-deps.js';
