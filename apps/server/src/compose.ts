@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { createFsBlobStore, createFsPackageStore } from '@envmgr/adapter-packages-fs';
+import { createBuiltinRegistry, startRegistryServer, type BuiltinRegistry, type RegistryServer } from '@envmgr/adapter-registry-builtin';
 import { createSqliteConfigStore, createSqliteCredentialStore } from '@envmgr/adapter-config-sqlite';
 import { createMemoryConfigStore, createMemoryCredentialStore } from '@envmgr/adapter-memory';
 import { createLdapDirectory } from '@envmgr/adapter-directory-ldap';
@@ -18,6 +19,8 @@ export interface Server {
   app: App;
   store: ConfigStore;
   identity: IdentityDeps;
+  /** The built-in registry (target state, catalog, health) that agents talk to. */
+  registry: BuiltinRegistry;
   close(): Promise<void>;
 }
 
@@ -61,7 +64,18 @@ export function composeServer(config: ServerConfig, logger: HttpLogger): Server 
       maxLogBytes: config.maxLogBytes,
     },
   });
-  return { app, store, identity, close: async () => { await store.close(); await credentials.close(); } };
+  const registry = createBuiltinRegistry({ path: join(config.dataDir, 'registry.db') });
+  return {
+    app,
+    store,
+    identity,
+    registry,
+    close: async () => {
+      await registry.close();
+      await store.close();
+      await credentials.close();
+    },
+  };
 }
 
 /**
@@ -100,4 +114,9 @@ function buildStores(config: ServerConfig): { store: ConfigStore; credentials: C
         credentials: createSqliteCredentialStore({ path: join(config.dataDir, 'credentials.db') }),
       };
   }
+}
+
+/** Serves the built-in registry over the Consul HTTP API on loopback, for agents (ARCHITECTURE §4). */
+export function serveRegistry(server: Server, config: ServerConfig): Promise<RegistryServer> {
+  return startRegistryServer({ registry: server.registry, host: '127.0.0.1', port: config.registryPort });
 }

@@ -23,6 +23,8 @@ const ServerConfigSchema = z.object({
   tokenTtlSeconds: z.coerce.number().int().min(30).max(86400).default(300),
   /** ENVMGR_SESSION_TTL_SECONDS: lifetime of the browser session cookie. @default 43200 (12 h) */
   sessionTtlSeconds: z.coerce.number().int().min(60).max(30 * 86400).default(43200),
+  /** ENVMGR_REGISTRY_PORT: loopback port of the built-in registry (Consul HTTP API subset); 0 picks a free one. @default 8500 */
+  registryPort: Port.default(8500),
   /** ENVMGR_MAX_PACKAGE_BYTES: largest package upload. @default 512 MiB */
   maxPackageBytes: z.coerce.number().int().min(1024).default(512 * 1024 * 1024),
   /** ENVMGR_MAX_LOG_BYTES: largest deployment-log upload. @default 16 MiB */
@@ -67,6 +69,7 @@ const ENV: Record<keyof z.infer<typeof ServerConfigSchema>, string> = {
   logLevel: 'ENVMGR_LOG_LEVEL',
   maxBodyBytes: 'ENVMGR_MAX_BODY_BYTES',
   maxPackageBytes: 'ENVMGR_MAX_PACKAGE_BYTES',
+  registryPort: 'ENVMGR_REGISTRY_PORT',
   maxLogBytes: 'ENVMGR_MAX_LOG_BYTES',
   adminPassword: 'ENVMGR_ADMIN_PASSWORD',
   jwtSecret: 'ENVMGR_JWT_SECRET',

@@ -46,7 +46,7 @@ describe('README quickstart against the built server and CLI', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'envmgr-quickstart-'));
     configDir = join(dataDir, 'cli-config');
     server = spawn(process.execPath, [SERVER], {
-      env: { ...process.env, ENVMGR_PORT: '0', ENVMGR_DATA_DIR: join(dataDir, 'data'), ENVMGR_LOG_LEVEL: 'warn', ENVMGR_ADMIN_PASSWORD: ADMIN_PASSWORD },
+      env: { ...process.env, ENVMGR_PORT: '0', ENVMGR_DATA_DIR: join(dataDir, 'data'), ENVMGR_LOG_LEVEL: 'warn', ENVMGR_ADMIN_PASSWORD: ADMIN_PASSWORD, ENVMGR_REGISTRY_PORT: '0' },
     });
     url = await new Promise<string>((ok, fail) => {
       let out = '';

@@ -185,7 +185,10 @@ function registerLogRoutes(app: App, logs: { blobs: BlobStore; maxLogBytes: numb
   app.openAPIRegistry.registerPath({
     method: 'get', path: '/api/v1/logs/{key}', tags: logTags, operationId: 'readLog', summary: 'Read a deployment log',
     parameters: [keyParam],
-    responses: { 200: { description: 'the log', content: { 'text/plain': binary('the log') } }, ...problemResponses(404) },
+    responses: {
+      200: { description: 'the log: text/plain for keys ending .log or .txt, otherwise application/octet-stream', content: Object.fromEntries(LOG_MEDIA_TYPES.map((t) => [t, binary('the log')])) },
+      ...problemResponses(404),
+    },
   });
 
   app.put('/api/v1/logs/:key{.+}', async (c) => {
@@ -193,6 +196,10 @@ function registerLogRoutes(app: App, logs: { blobs: BlobStore; maxLogBytes: numb
     if (key instanceof Response) return key;
     const type = mediaType(c);
     if (type && !LOG_MEDIA_TYPES.includes(type)) return unsupported(c, type, 'text/plain');
+    // a PUT without any body is a client mistake, not an empty log (an empty log is sent with Content-Length: 0)
+    if (c.req.header('content-length') === undefined && c.req.header('transfer-encoding') === undefined) {
+      return problemResponse(validationProblem([{ path: 'body', message: 'is required: the log text' }], c.get('requestId'), 'the request body'));
+    }
     return json(200, await uploadLog(logs, c.get('actor'), { key, body: requestBody(c), declaredSizeBytes: declaredSize(c) }));
   });
   app.get('/api/v1/logs/:key{.+}', async (c) => {
