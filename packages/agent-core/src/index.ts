@@ -1,1 +1,10 @@
-export {};
+export * from './target-state/target-state.js';
+export * from './target-state/service-metadata.js';
+export * from './naming/naming.js';
+export * from './reconcile/reconcile.js';
+export * from './appspec/appspec.js';
+export * from './health/duration.js';
+export * from './health/health-checks.js';
+export * from './install/install-plan.js';
+export * from './status/node-status.js';
+export * from './ports/agent-ports.js';

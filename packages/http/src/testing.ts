@@ -80,7 +80,8 @@ export function aTestIdentity(store: ConfigStore, clock: { now(): number }): Ide
         }
       },
     },
-    random: { token: (bytes) => `r${++n}`.padEnd(Math.ceil((bytes * 4) / 3), 'x') },
+    // secrets with '_' and '-' as base64url has them, so token parsing is exercised on them
+    random: { token: (bytes) => `r${++n}_-`.padEnd(Math.ceil((bytes * 4) / 3), 'x') },
     throttle: new Map(),
     accessTokenTtlSeconds: 300,
     sessionTtlSeconds: 43200,

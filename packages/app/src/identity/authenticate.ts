@@ -27,7 +27,11 @@ export async function authenticate(deps: IdentityDeps, creds: { bearer?: string 
 }
 
 async function apiTokenActor(deps: IdentityDeps, text: string): Promise<Actor> {
-  const [id, secret] = text.slice(API_TOKEN_PREFIX.length).split('_', 2);
+  // the id never holds '_' (see createApiToken); the secret is base64url and may
+  const rest = text.slice(API_TOKEN_PREFIX.length);
+  const cut = rest.indexOf('_');
+  const id = cut > 0 ? rest.slice(0, cut) : undefined;
+  const secret = cut > 0 ? rest.slice(cut + 1) : undefined;
   const record = id ? await deps.credentials.getToken(id) : undefined;
   const invalid = new UnauthenticatedError('token-invalid', 'the API token is not valid; create a new one (envmgr token create)');
   if (!record || !secret) throw invalid;

@@ -197,7 +197,7 @@ function registerLogRoutes(app: App, logs: { blobs: BlobStore; maxLogBytes: numb
     const type = mediaType(c);
     if (type && !LOG_MEDIA_TYPES.includes(type)) return unsupported(c, type, 'text/plain');
     // a PUT without any body is a client mistake, not an empty log (an empty log is sent with Content-Length: 0)
-    if (c.req.header('content-length') === undefined && c.req.header('transfer-encoding') === undefined) {
+    if (c.req.raw.body === null) {
       return problemResponse(validationProblem([{ path: 'body', message: 'is required: the log text' }], c.get('requestId'), 'the request body'));
     }
     return json(200, await uploadLog(logs, c.get('actor'), { key, body: requestBody(c), declaredSizeBytes: declaredSize(c) }));
