@@ -196,11 +196,9 @@ function registerLogRoutes(app: App, logs: { blobs: BlobStore; maxLogBytes: numb
     if (key instanceof Response) return key;
     const type = mediaType(c);
     if (type && !LOG_MEDIA_TYPES.includes(type)) return unsupported(c, type, 'text/plain');
-    // a PUT without any body is a client mistake, not an empty log (an empty log is sent with Content-Length: 0)
-    if (c.req.raw.body === null) {
-      return problemResponse(validationProblem([{ path: 'body', message: 'is required: the log text' }], c.get('requestId'), 'the request body'));
-    }
-    return json(200, await uploadLog(logs, c.get('actor'), { key, body: requestBody(c), declaredSizeBytes: declaredSize(c) }));
+    const body = await logBody(c);
+    if (!body) return problemResponse(validationProblem([{ path: 'body', message: 'is required: the log text' }], c.get('requestId'), 'the request body'));
+    return json(200, await uploadLog(logs, c.get('actor'), { key, body, declaredSizeBytes: declaredSize(c) }));
   });
   app.get('/api/v1/logs/:key{.+}', async (c) => {
     const key = logKeyOf(c);
@@ -236,6 +234,24 @@ function unsupported(c: Context<AppEnv>, got: string, want: string): never {
 function declaredSize(c: Context<AppEnv>): number | undefined {
   const length = c.req.header('content-length');
   return length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined;
+}
+
+/**
+ * The log body; undefined when the request has none. A PUT without any body is a client mistake, not an empty log
+ * (an empty log is sent with Content-Length: 0). Without a length or chunked encoding the only way to tell is to
+ * look at the first chunk; the rest stays a stream, so the log size limit still applies while it is stored.
+ */
+async function logBody(c: Context<AppEnv>): Promise<AsyncIterable<Uint8Array> | undefined> {
+  if (c.req.header('content-length') !== undefined || c.req.header('transfer-encoding') !== undefined) return requestBody(c);
+  const it = requestBody(c)[Symbol.asyncIterator]();
+  let first = await it.next();
+  while (!first.done && first.value.length === 0) first = await it.next();
+  if (first.done) return undefined;
+  const head = first.value;
+  return (async function* () {
+    yield head;
+    for (let n = await it.next(); !n.done; n = await it.next()) yield n.value;
+  })();
 }
 
 function requestBody(c: Context<AppEnv>): AsyncIterable<Uint8Array> {
