@@ -25,6 +25,8 @@ const ServerConfigSchema = z.object({
   sessionTtlSeconds: z.coerce.number().int().min(60).max(30 * 86400).default(43200),
   /** ENVMGR_REGISTRY_PORT: loopback port of the built-in registry (Consul HTTP API subset); 0 picks a free one. @default 8500 */
   registryPort: Port.default(8500),
+  /** ENVMGR_AGENT_COMMAND: program each local instance runs; its arguments follow, space-separated. @default the bundled deployment agent */
+  agentCommand: z.string().min(1).optional(),
   /** ENVMGR_MAX_PACKAGE_BYTES: largest package upload. @default 512 MiB */
   maxPackageBytes: z.coerce.number().int().min(1024).default(512 * 1024 * 1024),
   /** ENVMGR_MAX_LOG_BYTES: largest deployment-log upload. @default 16 MiB */
@@ -70,6 +72,7 @@ const ENV: Record<keyof z.infer<typeof ServerConfigSchema>, string> = {
   maxBodyBytes: 'ENVMGR_MAX_BODY_BYTES',
   maxPackageBytes: 'ENVMGR_MAX_PACKAGE_BYTES',
   registryPort: 'ENVMGR_REGISTRY_PORT',
+  agentCommand: 'ENVMGR_AGENT_COMMAND',
   maxLogBytes: 'ENVMGR_MAX_LOG_BYTES',
   adminPassword: 'ENVMGR_ADMIN_PASSWORD',
   jwtSecret: 'ENVMGR_JWT_SECRET',

@@ -2,6 +2,7 @@ import { serve } from '@hono/node-server';
 import { pino } from 'pino';
 import { loadConfig } from './config.js';
 import { bootstrap, composeServer, serveRegistry } from './compose.js';
+import { startLocalCompute } from './local-compute.js';
 
 const loaded = loadConfig(process.env);
 if (!loaded.ok) {
@@ -18,15 +19,24 @@ logger.info({ url: registryServer.url }, 'built-in registry is listening');
 if (bootstrapped) process.stdout.write(`${bootstrapped}\n`);
 
 // long URLs (cursors, encoded keys) should reach EM and get its 400, not Node's bare 431 at 16 KiB
+let stopCompute: () => Promise<void> = () => Promise.resolve();
 const http = serve({ fetch: server.app.fetch, hostname: config.host, port: config.port, serverOptions: { maxHeaderSize: 64 * 1024 } }, (info) => {
   logger.info({ url: `http://${config.host}:${info.port}`, dataDir: config.dataDir, store: config.store }, 'Environment Manager is listening');
   process.stdout.write(`Environment Manager listening on http://${config.host}:${info.port} (data in ${config.dataDir}); API docs at /docs\n`);
+  const api = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${info.port}`;
+  startLocalCompute(server, config, { api, registry: registryServer.url }, logger).then(
+    (compute) => {
+      stopCompute = () => compute.close();
+    },
+    (err: unknown) => logger.error({ err }, 'local compute did not start; instances will not be managed'),
+  );
 });
 
 function shutdown(signal: string): void {
   logger.info({ signal }, 'shutting down');
   http.close(() => {
-    registryServer.close().then(() => server.close()).then(
+    // instances keep running while EM is down; the next start re-adopts them
+    stopCompute().then(() => registryServer.close()).then(() => server.close()).then(
       () => process.exit(0),
       (err: unknown) => {
         logger.error({ err }, 'closing the store failed');

@@ -102,7 +102,7 @@ describe('README quickstart against the built server and CLI', () => {
     expect((await envmgr(url, 'config', 'export', '--output', backup)).code).toBe(0);
     expect(JSON.parse(await readFile(backup, 'utf8'))).toMatchObject({ format: 'envmgr-config', items: { environments: [{ Version: 2 }] } });
     const dry = await envmgr(url, 'config', 'import', '--file', backup, '--dry-run', '--json');
-    expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, summary: { unchanged: 8, create: 0 } });
+    expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, summary: { unchanged: 10, create: 0 } }); // 5 created + admin, its group and set + the agents' account and set
   });
 
   it('tells the user when the server is unreachable (exit 3) or the type is unknown (exit 2)', async () => {

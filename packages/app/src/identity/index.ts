@@ -6,3 +6,4 @@ export * from './access.js';
 export * from './api-tokens.js';
 export * from './bootstrap.js';
 export * from './policy-simulator.js';
+export * from './service-account.js';

@@ -191,16 +191,16 @@ function registerLogRoutes(app: App, logs: { blobs: BlobStore; maxLogBytes: numb
     },
   });
 
-  app.put('/api/v1/logs/:key{.+}', async (c) => {
+  app.put('/api/v1/logs/:key{[\\s\\S]+}', async (c) => {
     const key = logKeyOf(c);
     if (key instanceof Response) return key;
     const type = mediaType(c);
     if (type && !LOG_MEDIA_TYPES.includes(type)) return unsupported(c, type, 'text/plain');
     const body = await logBody(c);
-    if (!body) return problemResponse(validationProblem([{ path: 'body', message: 'is required: the log text' }], c.get('requestId'), 'the request body'));
+    if (!body) return problemResponse(validationProblem([{ path: 'body', message: 'is required: the log text, not empty' }], c.get('requestId'), 'the request body'));
     return json(200, await uploadLog(logs, c.get('actor'), { key, body, declaredSizeBytes: declaredSize(c) }));
   });
-  app.get('/api/v1/logs/:key{.+}', async (c) => {
+  app.get('/api/v1/logs/:key{[\\s\\S]+}', async (c) => {
     const key = logKeyOf(c);
     if (key instanceof Response) return key;
     const { info, body } = await readLog(logs, c.get('actor'), key);
@@ -237,12 +237,12 @@ function declaredSize(c: Context<AppEnv>): number | undefined {
 }
 
 /**
- * The log body; undefined when the request has none. A PUT without any body is a client mistake, not an empty log
- * (an empty log is sent with Content-Length: 0). Without a length or chunked encoding the only way to tell is to
- * look at the first chunk; the rest stays a stream, so the log size limit still applies while it is stored.
+ * The log body; undefined when the request has none or it is empty (an agent always has something to say, and many
+ * clients send `Content-Length: 0` for a PUT without a body). Only the first chunk is looked at; the rest stays a
+ * stream, so the log size limit still applies while it is stored.
  */
 async function logBody(c: Context<AppEnv>): Promise<AsyncIterable<Uint8Array> | undefined> {
-  if (c.req.header('content-length') !== undefined || c.req.header('transfer-encoding') !== undefined) return requestBody(c);
+  if (c.req.header('content-length') === '0') return undefined;
   const it = requestBody(c)[Symbol.asyncIterator]();
   let first = await it.next();
   while (!first.done && first.value.length === 0) first = await it.next();
