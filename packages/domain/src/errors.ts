@@ -246,3 +246,9 @@ export class InvalidStorageKeyError extends DomainError {
     super(`'${shown}' cannot be used as a storage key: ${reason}`, { key: shown });
   }
 }
+
+/** A change would leave EM without an enabled administrator, so nobody could grant anything again. */
+export class LastAdminError extends DomainError {
+  readonly kind = 'conflict';
+  readonly code = 'last-admin';
+}

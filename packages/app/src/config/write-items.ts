@@ -13,6 +13,7 @@ import type { ChangeContext, ConfigChange } from '@envmgr/ports';
 import type { ConfigDeps, RequestContext } from '../context.js';
 import { loadResolver } from './resolver.js';
 import { configResource, configScope, requirePermission } from '../identity/access.js';
+import { assertAdminRemains } from '../identity/last-admin.js';
 
 export function changeContext(deps: ConfigDeps, req: RequestContext): ChangeContext {
   return { actor: req.actor.name, requestId: req.requestId, at: new Date(deps.clock.now()).toISOString() };
@@ -80,6 +81,7 @@ export async function updateItem(
   const before = await deps.store.get(type, key);
   if (!before) throw new NotFoundError(ENTITIES[type].label, key);
   await authorizeAndCheck(deps, req, { method: 'PUT', resource: configResource(type, key), type, data, before: before.data });
+  await assertAdminRemains(deps.store, { type, key, data });
   const item = await commitOne(deps, req, { op: 'update', type, key, data, expectedVersion, ...itemFacts(type, data) });
   return item as ConfigItem;
 }
@@ -94,6 +96,7 @@ export async function deleteItem(
   const before = await deps.store.get(cmd.type, cmd.key);
   if (!before) throw new NotFoundError(ENTITIES[cmd.type].label, cmd.key);
   await authorizeAndCheck(deps, req, { method: 'DELETE', resource: configResource(cmd.type, cmd.key), type: cmd.type, data: undefined, before: before.data });
+  await assertAdminRemains(deps.store, { type: cmd.type, key: cmd.key, data: undefined });
   await commitOne(deps, req, { op: 'delete', type: cmd.type, key: cmd.key, expectedVersion });
 }
 

@@ -145,3 +145,20 @@ describe('policy simulator', () => {
     expect((await t.call('POST', '/api/v1/permissions/evaluate', { body: { request }, headers: admin })).status).toBe(400);
   });
 });
+
+describe('the last administrator', () => {
+  it('cannot be deleted, disabled or stripped of ADMIN while no one else is an administrator', async () => {
+    const t = aTestApp({ realAuth: true });
+    await bootstrapAdmin(t.identity, PASSWORD, 'boot');
+    const admin = await signedIn(t);
+    const v = { 'if-match': '"1"', ...admin };
+    const del = await t.call('DELETE', '/api/v1/config/users/admin', { headers: v });
+    expect(del.status).toBe(409);
+    expect(del.body.code).toBe('last-admin');
+    expect(del.body.detail).toContain('would leave no enabled administrator');
+    expect((await t.call('PUT', '/api/v1/config/users/admin', { body: { UserName: 'admin', Value: { Groups: ['Administrators'], Disabled: true } }, headers: v })).status).toBe(409);
+    expect((await t.call('PUT', '/api/v1/config/permissions/Administrators', { body: { Name: 'Administrators', Permissions: [{ Resource: '/config/**', Access: 'PUT' }] }, headers: v })).status).toBe(409);
+    await t.call('POST', '/api/v1/config/users', { body: { UserName: 'second', Value: { Groups: ['Administrators'] } }, headers: admin });
+    expect((await t.call('DELETE', '/api/v1/config/users/admin', { headers: v })).status).toBe(204);
+  });
+});
