@@ -50,8 +50,8 @@ const REQUIRED_TAGS = [
   ['owningCluster', 'EM_TAG_OwningCluster'],
 ] as const;
 
-function httpUrl(value: string | undefined, name: string, problems: string[]): string | undefined {
-  if (!value) return void problems.push(`${name} is not set; give the URL (e.g. http://127.0.0.1:8500)`);
+function httpUrl(value: string | undefined, name: string, example: string, problems: string[]): string | undefined {
+  if (!value) return void problems.push(`${name} is not set; give the URL (e.g. ${example})`);
   try {
     const url = new URL(value);
     if (url.protocol === 'http:' || url.protocol === 'https:') return value.replace(/\/+$/, '');
@@ -97,8 +97,8 @@ export function loadAgentConfig(env: NodeJS.ProcessEnv, platform: NodeJS.Platfor
   const instanceDirRaw = need('EM_INSTANCE_DIR', "it is the instance's folder");
   const privateAddress = need('EM_PRIVATE_ADDRESS', 'services are registered at this address');
   const tags = Object.fromEntries(REQUIRED_TAGS.map(([field, name]) => [field, need(name, `the instance must carry the tag ${name.slice('EM_TAG_'.length)} (SPEC §6)`)]));
-  const registryUrl = httpUrl(env.ENVMGR_REGISTRY_URL, 'ENVMGR_REGISTRY_URL', problems);
-  const serverUrl = httpUrl(env.ENVMGR_SERVER, 'ENVMGR_SERVER', problems);
+  const registryUrl = httpUrl(env.ENVMGR_REGISTRY_URL, 'ENVMGR_REGISTRY_URL', 'http://127.0.0.1:8500, the registry', problems);
+  const serverUrl = httpUrl(env.ENVMGR_SERVER, 'ENVMGR_SERVER', "http://127.0.0.1:8080, EM's API", problems);
   if (instanceDirRaw && !isAbsolute(instanceDirRaw)) problems.push(`EM_INSTANCE_DIR must be an absolute path; got '${instanceDirRaw}'`);
   const portBlock = portBlockOf(env, problems);
   const watchWaitMs = positiveInt(env, 'ENVMGR_AGENT_WATCH_WAIT_MS', 300_000, problems);

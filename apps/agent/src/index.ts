@@ -1,1 +1,2 @@
-export {};
+export { loadAgentConfig, type AgentConfig, type ConfigResult } from './config.js';
+export { runAgent, createBackoff } from './agent.js';

@@ -8,6 +8,7 @@ import { EXIT, reportError } from './failure.js';
 import type { Io } from './io.js';
 import { registerTransferCommands } from './transfer-commands.js';
 import { registerPackageCommands } from './package-commands.js';
+import { registerPermissionCommands } from './permission-commands.js';
 
 /**
  * Runs one `envmgr` command line (without the `node envmgr` prefix) and resolves to its exit code:
@@ -43,5 +44,6 @@ function buildProgram(ctx: Context): Command {
   registerTransferCommands(config, ctx);
   registerAuditCommands(program, ctx);
   registerPackageCommands(program, ctx);
+  registerPermissionCommands(program, ctx);
   return program;
 }

@@ -18,6 +18,7 @@ interface Run {
 
 const ADMIN_PASSWORD = 'quickstart-admin-password';
 let configDir = '';
+let serverOutput = '';
 
 function envmgr(server: string, ...args: string[]): Promise<Run> {
   return envmgrWithInput(server, '', ...args);
@@ -46,11 +47,13 @@ describe('README quickstart against the built server and CLI', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'envmgr-quickstart-'));
     configDir = join(dataDir, 'cli-config');
     server = spawn(process.execPath, [SERVER], {
-      env: { ...process.env, ENVMGR_PORT: '0', ENVMGR_DATA_DIR: join(dataDir, 'data'), ENVMGR_LOG_LEVEL: 'warn', ENVMGR_ADMIN_PASSWORD: ADMIN_PASSWORD, ENVMGR_REGISTRY_PORT: '0' },
+      env: { ...process.env, ENVMGR_PORT: '0', ENVMGR_DATA_DIR: join(dataDir, 'data'), ENVMGR_LOG_LEVEL: 'info', ENVMGR_ADMIN_PASSWORD: ADMIN_PASSWORD, ENVMGR_REGISTRY_PORT: '0' },
     });
+    server.stderr?.on('data', (d: Buffer) => (serverOutput += d.toString()));
     url = await new Promise<string>((ok, fail) => {
       let out = '';
       server.stdout?.on('data', (d: Buffer) => {
+        serverOutput += d.toString();
         out += d.toString();
         const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
         if (m?.[1]) ok(m[1]);
@@ -101,6 +104,12 @@ describe('README quickstart against the built server and CLI', () => {
     const backup = join(dataDir, 'backup.json');
     expect((await envmgr(url, 'config', 'export', '--output', backup)).code).toBe(0);
     expect(JSON.parse(await readFile(backup, 'utf8'))).toMatchObject({ format: 'envmgr-config', items: { environments: [{ Version: 2 }] } });
+    // nothing secret reaches the server's logs: neither the password nor the API token the CLI stored
+    const stored = JSON.parse(await readFile(join(configDir, 'credentials.json'), 'utf8')) as Record<string, { token: string }>;
+    const apiToken = Object.values(stored)[0]?.token ?? '';
+    expect(apiToken).toMatch(/^emt_/);
+    expect(serverOutput.length).toBeGreaterThan(1000);
+    for (const secret of [ADMIN_PASSWORD, apiToken, apiToken.slice(apiToken.indexOf('_', 4) + 1)]) expect(serverOutput).not.toContain(secret);
     const dry = await envmgr(url, 'config', 'import', '--file', backup, '--dry-run', '--json');
     expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, summary: { unchanged: 10, create: 0 } }); // 5 created + admin, its group and set + the agents' account and set
   });

@@ -17,6 +17,8 @@ export interface TestApp {
   store: ConfigStore;
   clock: ReturnType<typeof aFixedClock>;
   errors: Record<string, unknown>[];
+  /** Every log line the app wrote, with its message. */
+  logs: Record<string, unknown>[];
   // API tests walk response JSON freely; a precise type per route would only restate each schema
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   call(method: string, path: string, opts?: { body?: unknown; headers?: Record<string, string>; raw?: string }): Promise<{ status: number; headers: Headers; body: any }>;
@@ -27,7 +29,15 @@ export function aTestApp(opts: { store?: ConfigStore; maxBodyBytes?: number; ide
   const store = opts.store ?? createMemoryConfigStore();
   const clock = aFixedClock(Date.UTC(2026, 10, 23, 12));
   const errors: Record<string, unknown>[] = [];
-  const logger: HttpLogger = { info: () => undefined, warn: () => undefined, error: (o) => void errors.push(o) };
+  const logs: Record<string, unknown>[] = [];
+  const logger: HttpLogger = {
+    info: (o, msg) => void logs.push({ ...o, msg }),
+    warn: (o, msg) => void logs.push({ ...o, msg }),
+    error: (o, msg) => {
+      errors.push(o);
+      logs.push({ ...o, msg });
+    },
+  };
   const identity = opts.identity ?? aTestIdentity(store, clock);
   const app = createHttpApp({
     config: { store, clock, hasher: { sha256: (t) => createHash('sha256').update(t).digest('hex') } },
@@ -45,6 +55,7 @@ export function aTestApp(opts: { store?: ConfigStore; maxBodyBytes?: number; ide
     store,
     clock,
     errors,
+    logs,
     async call(method, path, o = {}) {
       const hasBody = o.body !== undefined || o.raw !== undefined;
       const res = await app.request(path, {

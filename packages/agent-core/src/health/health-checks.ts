@@ -138,12 +138,15 @@ export function resolveHealthChecks(
   });
 }
 
+/** Consul's health states, as the agent reports them to TTL checks. */
+export type CheckStatusName = 'passing' | 'warning' | 'critical';
+
 /** Consul's reading of a script check's exit code: 0 passing, 1 warning, anything else critical. */
-export function scriptCheckStatus(exitCode: number | null): 'passing' | 'warning' | 'critical' {
+export function scriptCheckStatus(exitCode: number | null): CheckStatusName {
   return exitCode === 0 ? 'passing' : exitCode === 1 ? 'warning' : 'critical';
 }
 
 /** Consul's reading of an HTTP check's status code: 2xx passing, 429 warning, anything else critical. */
-export function httpCheckStatus(statusCode: number): 'passing' | 'warning' | 'critical' {
+export function httpCheckStatus(statusCode: number): CheckStatusName {
   return statusCode >= 200 && statusCode < 300 ? 'passing' : statusCode === 429 ? 'warning' : 'critical';
 }

@@ -62,6 +62,8 @@ export interface IdentityApi {
   listTokens(owner?: string): Promise<ApiTokenInfo[]>;
   /** Revokes an API token by id (the part between `emt_` and the next `_`). Throws ApiError `not-found` (404). */
   revokeToken(id: string): Promise<void>;
+  /** The policy simulator (administrators): would these entries, this user or this group be allowed the request. */
+  evaluatePermissions(request: PermissionCheck): Promise<PermissionVerdict>;
   /** Sets a local user's password (at least 12 characters): the user themself or an administrator. */
   setPassword(user: string, password: string): Promise<void>;
 }
@@ -91,5 +93,26 @@ export function createIdentityApi(send: Send): IdentityApi {
     async setPassword(user, password) {
       await send({ method: 'PUT', path: `users/${encodeURIComponent(user)}/password`, body: { password } });
     },
+    async evaluatePermissions(request) {
+      return parseReply(await send({ method: 'POST', path: 'permissions/evaluate', body: request }), PermissionVerdictSchema);
+    },
   };
 }
+
+export interface PermissionCheck {
+  permissions?: Record<string, unknown>[];
+  user?: string;
+  group?: string;
+  request: { method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; resource: string; clusters?: string[]; environmentTypes?: string[] };
+}
+
+const EntrySchema = z.looseObject({ index: z.number().int(), permission: z.record(z.string(), z.unknown()) });
+export const PermissionVerdictSchema = z.looseObject({
+  allowed: z.boolean(),
+  reason: z.string().optional(),
+  code: z.string().optional(),
+  deciding: z.array(EntrySchema.extend({ role: z.string() })).optional(),
+  nearMisses: z.array(EntrySchema.extend({ mismatch: z.string(), detail: z.string().optional() })).optional(),
+  evaluated: z.array(z.record(z.string(), z.unknown())),
+});
+export type PermissionVerdict = z.infer<typeof PermissionVerdictSchema>;
