@@ -44,7 +44,7 @@ export function composeServer(config: ServerConfig, logger: HttpLogger): Server 
     ...buildDirectory(config),
   };
   const app = createHttpApp({
-    config: { store, clock, hasher },
+    config: { store, clock, hasher, credentials },
     identity,
     ids: { next: () => randomUUID() },
     logger,

@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { createLocalCompute, createProcessLauncher, type LocalCompute } from '@envmgr/adapter-compute-local';
-import { issueServiceToken } from '@envmgr/app';
+import { authenticate, issueServiceToken } from '@envmgr/app';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { HttpLogger } from '@envmgr/http';
 import type { ServerConfig } from './config.js';
 import type { Server } from './compose.js';
@@ -22,7 +23,7 @@ export async function startLocalCompute(
   urls: { api: string; registry: string },
   logger: HttpLogger,
 ): Promise<LocalCompute> {
-  const token = await issueServiceToken(server.identity, AGENT_ACCOUNT, 'startup');
+  const token = await agentToken(server, config);
   const [command, ...args] = config.agentCommand ? config.agentCommand.split(' ') : [process.execPath, BUNDLED_AGENT];
   const launcher = createProcessLauncher({
     command: command ?? process.execPath,
@@ -39,4 +40,23 @@ export async function startLocalCompute(
     launcher,
     onError: (err) => logger.error({ err }, 'local compute: a reconcile pass failed; it is retried'),
   });
+}
+
+/**
+ * The agents' token, kept (0600) in the data directory: instances outlive EM restarts and keep the token they were
+ * started with, so it is reused while it stays valid, and replaced only when it is gone or close to expiry.
+ */
+async function agentToken(server: Server, config: ServerConfig): Promise<string> {
+  const file = join(config.dataDir, 'agent-token');
+  if (existsSync(file)) {
+    const kept = readFileSync(file, 'utf8').trim();
+    const id = kept.slice(4, kept.indexOf('_', 4));
+    const record = await server.identity.credentials.getToken(id);
+    const usable = await authenticate(server.identity, { bearer: kept }).then(() => true, () => false);
+    const weekMs = 7 * 86_400_000;
+    if (usable && record?.expiresAt && Date.parse(record.expiresAt) - Date.now() > weekMs) return kept;
+  }
+  const token = await issueServiceToken(server.identity, AGENT_ACCOUNT, 'startup');
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  return token;
 }

@@ -13,6 +13,11 @@ export interface Actor {
   readonly permissions: readonly Permission[];
   /** An API token's own limit: a request must be allowed by both lists. Undefined when not limited. */
   readonly tokenPermissions?: readonly Permission[];
+  /**
+   * Credentials were sent but refused (expired, revoked, tampered): the request proceeds as anonymous, so public
+   * routes such as sign-in still work, and any route that needs a user answers 401 with this reason.
+   */
+  readonly refused?: { readonly code: string; readonly message: string };
 }
 
 export const ANONYMOUS: Actor = { name: 'anonymous', kind: 'anonymous', permissions: [] };

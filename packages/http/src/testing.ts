@@ -40,7 +40,7 @@ export function aTestApp(opts: { store?: ConfigStore; maxBodyBytes?: number; ide
   };
   const identity = opts.identity ?? aTestIdentity(store, clock);
   const app = createHttpApp({
-    config: { store, clock, hasher: { sha256: (t) => createHash('sha256').update(t).digest('hex') } },
+    config: { store, clock, hasher: { sha256: (t) => createHash('sha256').update(t).digest('hex') }, credentials: identity.credentials },
     ids: sequentialIds('req'),
     logger,
     identity,

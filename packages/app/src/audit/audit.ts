@@ -5,6 +5,14 @@ import type { Page } from '../config/read-items.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** What only administrators may read in full (users and permission sets, like their items). */
+const PRIVATE_TYPES = ['users', 'permissions'];
+
+/** A record as a non-administrator may see it: the change is visible, a private item's content is not. */
+export function redactAudit(record: AuditRecord, isAdmin: boolean): AuditRecord {
+  return isAdmin || !PRIVATE_TYPES.includes(record.entityType) ? record : { ...record, before: null, after: null };
+}
+
 /** Audit records newest first; without a time range, the last 24 hours. */
 export async function queryAudit(
   deps: Pick<ConfigDeps, 'store' | 'clock'>,

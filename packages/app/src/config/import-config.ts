@@ -15,6 +15,7 @@ import { listAll } from './export-config.js';
 import { loadResolver, overlayKey } from './resolver.js';
 import { changeContext } from './write-items.js';
 import { requireAdmin } from '../identity/access.js';
+import { assertAdminRemains } from '../identity/last-admin.js';
 
 export type ImportMode = 'merge' | 'replace';
 
@@ -65,6 +66,8 @@ export async function importConfig(
   requireAdmin(req.actor, 'import configuration');
   const plan = await planImport(deps.store, cmd.items, cmd.mode, cmd.itemPath ?? ((type, index) => `items.${type}.${index}`));
   if (plan.problems.length) throw new ValidationError(plan.problems);
+  const [first, ...rest] = plan.changes.map((c) => ({ type: c.type, key: c.key, data: c.op === 'delete' ? undefined : c.data }));
+  if (first) await assertAdminRemains(deps.store, first, rest);
   if (!cmd.dryRun && plan.changes.length) await deps.store.commit(plan.changes, changeContext(deps, req));
   const summary = { create: 0, update: 0, delete: 0, unchanged: 0 };
   for (const c of plan.report) summary[c.op]++;

@@ -98,6 +98,13 @@ export async function deleteItem(
   await authorizeAndCheck(deps, req, { method: 'DELETE', resource: configResource(cmd.type, cmd.key), type: cmd.type, data: undefined, before: before.data });
   await assertAdminRemains(deps.store, { type: cmd.type, key: cmd.key, data: undefined });
   await commitOne(deps, req, { op: 'delete', type: cmd.type, key: cmd.key, expectedVersion });
+  if (cmd.type === 'users' && deps.credentials) await forgetCredentials(deps.credentials, cmd.key, deps.clock.now());
+}
+
+/** A deleted user's password and tokens must not come back if the name is used again. */
+async function forgetCredentials(credentials: NonNullable<ConfigDeps['credentials']>, user: string, nowMs: number): Promise<void> {
+  await credentials.deletePasswordHash(user);
+  for (const t of await credentials.listTokens({ owner: user })) if (!t.revokedAt) await credentials.revokeToken(t.id, new Date(nowMs).toISOString());
 }
 
 /**

@@ -2,7 +2,15 @@ import { authorize, ForbiddenError, isAdmin, stringAt, UnauthenticatedError, typ
 
 /** Throws 401 for anonymous callers: every read needs a signed-in user. */
 export function requireSignedIn(actor: Actor): void {
-  if (actor.kind === 'anonymous') throw new UnauthenticatedError('login-required', 'sign in first: POST /api/v1/login, or envmgr login');
+  if (actor.kind !== 'anonymous') return;
+  if (actor.refused) throw new UnauthenticatedError(actor.refused.code as UnauthenticatedError['code'], actor.refused.message);
+  throw new UnauthenticatedError('login-required', 'sign in first: POST /api/v1/login, or envmgr login');
+}
+
+/** Only a password sign-in (not an API token) may manage credentials: tokens, passwords. */
+export function requirePasswordSignIn(actor: Actor, what: string): void {
+  requireSignedIn(actor);
+  if (actor.kind !== 'user') throw new ForbiddenError(`${what} needs a password sign-in (envmgr login), not an API token`, {}, 'token-cannot-mint');
 }
 
 /** Throws 403 unless the actor (and its token's limit) may make this write. */
@@ -60,7 +68,10 @@ function compact(values: (string | undefined)[]): string[] {
 
 /** The path a permission's Resource glob is matched against for a write to one configuration item. */
 export function configResource(type: EntityType, key?: string): string {
-  return key === undefined ? `/config/${type}` : `/config/${type}/${key}`;
+  if (key === undefined) return `/config/${type}`;
+  // upstream keys are `/<env>_<name>/config`; their URL (and so their resource) is `/config/upstreams/<env>_<name>`
+  const urlKey = type === 'upstreams' ? key.replace(/^\//, '').replace(/\/config$/, '') : key;
+  return `/config/${type}/${urlKey}`;
 }
 
 /** Types only administrators may read, besides a user's own item (and permission set named after them). */

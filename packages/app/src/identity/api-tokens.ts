@@ -2,7 +2,7 @@ import { ForbiddenError, NotFoundError, ValidationError, type Actor, type JsonOb
 import type { ApiTokenRecord } from '@envmgr/ports';
 import type { IdentityDeps } from './identity-deps.js';
 import { API_TOKEN_PREFIX } from './authenticate.js';
-import { actorIsAdmin, requireSignedIn } from './access.js';
+import { actorIsAdmin, requirePasswordSignIn, requireSignedIn } from './access.js';
 import { event } from './sign-in.js';
 
 /** A token as shown to people: never its secret or hash. */
@@ -52,7 +52,8 @@ export async function listApiTokens(deps: IdentityDeps, actor: Actor, owner: str
 
 /** Revokes one of the caller's tokens (administrators: anyone's). */
 export async function revokeApiToken(deps: IdentityDeps, ctx: { actor: Actor; requestId: string; address: string | undefined }, id: string): Promise<void> {
-  requireSignedIn(ctx.actor);
+  // a token may revoke itself (e.g. a pipeline cleaning up), but managing other tokens needs a password sign-in
+  if (!(ctx.actor.kind === 'token' && ctx.actor.name.endsWith(`/token:${id}`))) requirePasswordSignIn(ctx.actor, 'revoking API tokens');
   const record = await deps.credentials.getToken(id);
   if (!record || (record.owner !== ctx.actor.user && !actorIsAdmin(ctx.actor))) throw new NotFoundError('API token', id);
   await deps.credentials.revokeToken(id, new Date(deps.clock.now()).toISOString());

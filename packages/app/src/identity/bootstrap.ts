@@ -2,7 +2,7 @@ import { ForbiddenError, NotFoundError, systemActor, ValidationError, type Actor
 import type { ChangeContext } from '@envmgr/ports';
 import { itemFacts } from '@envmgr/domain';
 import type { IdentityDeps } from './identity-deps.js';
-import { actorIsAdmin, requireSignedIn } from './access.js';
+import { actorIsAdmin, requirePasswordSignIn } from './access.js';
 import { event } from './sign-in.js';
 
 export const ADMIN_USER = 'admin';
@@ -20,10 +20,13 @@ export async function bootstrapAdmin(deps: IdentityDeps, password: string, reque
   const group = { GroupName: ADMIN_GROUP, Value: { Description: 'may do everything' } };
   const perms = { Name: ADMIN_GROUP, Permissions: [{ Resource: '**', Access: 'ADMIN' }] };
   const user = { UserName: ADMIN_USER, Value: { DisplayName: 'Administrator', Groups: [ADMIN_GROUP], Source: 'local' } };
+  // the group or its set may have outlived every user (say after an import); create only what is missing
+  const hasGroup = (await deps.store.get('groups', ADMIN_GROUP)) !== undefined;
+  const hasSet = (await deps.store.get('permissions', ADMIN_GROUP)) !== undefined;
   await deps.store.commit(
     [
-      { op: 'create', type: 'groups', key: ADMIN_GROUP, data: group, ...itemFacts('groups', group) },
-      { op: 'create', type: 'permissions', key: ADMIN_GROUP, data: perms, ...itemFacts('permissions', perms) },
+      ...(hasGroup ? [] : [{ op: 'create' as const, type: 'groups' as const, key: ADMIN_GROUP, data: group, ...itemFacts('groups', group) }]),
+      ...(hasSet ? [] : [{ op: 'create' as const, type: 'permissions' as const, key: ADMIN_GROUP, data: perms, ...itemFacts('permissions', perms) }]),
       { op: 'create', type: 'users', key: ADMIN_USER, data: user, ...itemFacts('users', user) },
     ],
     ctx,
@@ -41,7 +44,7 @@ export async function setPassword(
   ctx: { actor: Actor; requestId: string; address: string | undefined },
   cmd: { user: string; password: string },
 ): Promise<void> {
-  requireSignedIn(ctx.actor);
+  requirePasswordSignIn(ctx.actor, 'setting a password');
   if (ctx.actor.user !== cmd.user && !actorIsAdmin(ctx.actor)) throw new ForbiddenError("only administrators may set another user's password");
   if (!(await deps.store.get('users', cmd.user))) throw new NotFoundError('user', cmd.user);
   if (cmd.password.length < MIN_PASSWORD_LENGTH) {

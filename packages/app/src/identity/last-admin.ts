@@ -9,21 +9,31 @@ const IDENTITY_TYPES: readonly EntityType[] = ['users', 'groups', 'permissions']
  * Refuses a change to users, groups or permission sets that would leave no enabled administrator: nobody could
  * then grant anything again (409, like any other conflict with the stored state).
  */
-export async function assertAdminRemains(store: ConfigStore, change: { type: EntityType; key: string; data: JsonObject | undefined }): Promise<void> {
-  if (!IDENTITY_TYPES.includes(change.type)) return;
-  const after = (type: EntityType, key: string, stored: JsonObject | undefined): JsonObject | undefined =>
-    type === change.type && key === change.key ? change.data : stored;
-  const sets = new Map((await listAll(store, 'permissions')).map((i) => [i.key, i.data]));
-  if (change.type === 'permissions') sets.set(change.key, change.data ?? {});
-  const users = (await listAll(store, 'users')).map((u) => ({ key: u.key, data: after('users', u.key, u.data) }));
-  if (change.type === 'users' && change.data && !users.some((u) => u.key === change.key)) users.push({ key: change.key, data: change.data });
-  const adminExists = users.some(({ key, data }) => {
+export async function assertAdminRemains(
+  store: ConfigStore,
+  change: { type: EntityType; key: string; data: JsonObject | undefined },
+  others: readonly { type: EntityType; key: string; data: JsonObject | undefined }[] = [],
+): Promise<void> {
+  const changes = [change, ...others].filter((c) => IDENTITY_TYPES.includes(c.type));
+  if (!changes.length) return;
+  const storedSets = new Map<string, JsonObject | undefined>((await listAll(store, 'permissions')).map((i) => [i.key, i.data]));
+  const storedUsers = new Map<string, JsonObject | undefined>((await listAll(store, 'users')).map((u) => [u.key, u.data]));
+  const apply = (stored: Map<string, JsonObject | undefined>, type: EntityType) =>
+    new Map([...stored, ...changes.filter((c) => c.type === type).map((c) => [c.key, c.data] as const)]);
+  // a store that has no administrator yet (a fresh one being filled by an import) is not made worse by the change
+  if (!hasAdmin(storedUsers, storedSets)) return;
+  const adminExists = hasAdmin(apply(storedUsers, 'users'), apply(storedSets, 'permissions'));
+  if (!adminExists) {
+    const what = others.length ? 'this import' : `this change to ${ENTITIES[change.type].label} '${change.key}'`;
+    throw new LastAdminError(`${what} would leave no enabled administrator; make someone else an administrator first`);
+  }
+}
+
+function hasAdmin(users: Map<string, JsonObject | undefined>, sets: Map<string, JsonObject | undefined>): boolean {
+  return [...users].some(([key, data]) => {
     const value = data && isJsonObject(data['Value']) ? data['Value'] : undefined;
     if (!value || value['Disabled'] === true) return false;
     const groups = Array.isArray(value['Groups']) ? value['Groups'].filter((g): g is string => typeof g === 'string') : [];
     return isAdmin([key, ...groups].flatMap((name) => toPermissions(sets.get(name)?.['Permissions'])));
   });
-  if (!adminExists) {
-    throw new LastAdminError(`this change to ${ENTITIES[change.type].label} '${change.key}' would leave no enabled administrator; make someone else an administrator first`);
-  }
 }

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { AuditQuerySchema, AuditRecordSchema, AuditVerifySchema, PageQuerySchema } from '@envmgr/api-contract';
-import { queryAudit, requireSignedIn, verifyAuditChain } from '@envmgr/app';
+import { actorIsAdmin, queryAudit, redactAudit, requireSignedIn, verifyAuditChain } from '@envmgr/app';
 import { json, type App, type HttpDeps } from '../context.js';
 import { decodeCursor, nextPageHeaders } from '../paging/cursor.js';
 import { problemResponses } from '../problems/responses.js';
@@ -24,7 +24,8 @@ export function registerAuditRoutes(app: App, deps: HttpDeps): void {
         ...definedOnly({ beforeSeq: decodeCursor(cursor, 'number') }),
         limit,
       });
-      return json(200, page.items, nextPageHeaders(c.req.url, page.next));
+      const admin = actorIsAdmin(c.get('actor'));
+      return json(200, page.items.map((r) => redactAudit(r, admin)), nextPageHeaders(c.req.url, page.next));
     },
   );
 

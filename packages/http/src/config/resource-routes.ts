@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { AuditRecordSchema, bodySchema, PageQuerySchema, RevertSchema, wireSchema, type ConfigType } from '@envmgr/api-contract';
-import { createItem, deleteItem, getItem, itemHistory, listItems, requireRead, revertItem, updateItem } from '@envmgr/app';
+import { actorIsAdmin, createItem, deleteItem, getItem, itemHistory, listItems, redactAudit, requireRead, revertItem, updateItem } from '@envmgr/app';
 import { toWire, type JsonObject } from '@envmgr/domain';
 import { json, raw, requestContext, type App, type AppEnv, type HttpDeps } from '../context.js';
 import { decodeCursor, nextPageHeaders } from '../paging/cursor.js';
@@ -122,7 +122,8 @@ export function registerConfigResource(app: App, deps: HttpDeps, spec: ResourceS
       const { limit, cursor } = c.req.valid('query');
       requireRead(c.get('actor'), type, keyOf(c));
       const page = await itemHistory(deps.config, type, keyOf(c), { beforeSeq: decodeCursor(cursor, 'number'), limit });
-      return json(200, page.items, nextPageHeaders(c.req.url, page.next));
+      const admin = actorIsAdmin(c.get('actor'));
+      return json(200, page.items.map((r) => redactAudit(r, admin)), nextPageHeaders(c.req.url, page.next));
     },
   );
 

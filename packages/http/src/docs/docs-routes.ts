@@ -35,8 +35,15 @@ const INIT = `window.ui = SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '#
 
 /** OpenAPI 3.1 at /api/openapi.json (generated from the route schemas) and an interactive page at /docs. */
 export function registerDocsRoutes(app: App): void {
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'a token from POST /api/v1/login or /api/v1/token, or an API token (emt_...)',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'environmentmanager' });
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
+    security: [{ bearer: [] }, { session: [] }],
     info: {
       title: 'Environment Manager API',
       version: '1.0.0',

@@ -166,3 +166,49 @@ describe('the last administrator', () => {
     expect((await t.call('DELETE', '/api/v1/config/users/admin', { headers: v })).status).toBe(204);
   });
 });
+
+describe('credentials edge cases', () => {
+  it('lets a caller with a stale cookie sign in again, and says why protected routes refuse it', async () => {
+    const t = aTestApp({ realAuth: true });
+    await bootstrapAdmin(t.identity, PASSWORD, 'boot');
+    const stale = { cookie: 'environmentmanager=garbage', 'content-type': 'application/json' };
+    const login = await t.app.request('/api/v1/login', { method: 'POST', headers: stale, body: JSON.stringify({ username: 'admin', password: PASSWORD }) });
+    expect(login.status).toBe(200);
+    expect((await t.app.request('/api/v1/diagnostics/healthcheck', { headers: stale })).status).toBe(200);
+    const who = await t.call('GET', '/api/v1/whoami', { headers: { cookie: 'environmentmanager=garbage' } });
+    expect([who.status, who.body.code]).toEqual([401, 'token-invalid']);
+    expect((await t.call('POST', '/api/v1/logout')).status).toBe(204);
+  });
+
+  it('keeps tokens from managing credentials, and forgets a deleted user\'s password and tokens', async () => {
+    const t = aTestApp({ realAuth: true });
+    await bootstrapAdmin(t.identity, PASSWORD, 'boot');
+    const admin = await signedIn(t);
+    const tok = await t.call('POST', '/api/v1/tokens', { body: { name: 'logs only', permissions: [{ Resource: '/logs/**', Access: 'PUT' }] }, headers: admin });
+    const bearer = { authorization: `Bearer ${tok.body.token as string}` };
+    const pw = await t.call('PUT', '/api/v1/users/admin/password', { body: { password: 'a-new-password-123' }, headers: bearer });
+    expect([pw.status, pw.body.code]).toEqual([403, 'token-cannot-mint']);
+    expect((await t.call('POST', '/api/v1/tokens', { body: { name: 'x', permissions: [{ Cluster: 5 }] }, headers: admin })).status).toBe(400);
+    await t.call('POST', '/api/v1/config/users', { body: { UserName: 'dave', Value: {} }, headers: admin });
+    await t.call('PUT', '/api/v1/users/dave/password', { body: { password: 'daves-password-1' }, headers: admin });
+    expect((await t.call('DELETE', '/api/v1/config/users/dave', { headers: { ...admin, 'if-match': '"1"' } })).status).toBe(204);
+    await t.call('POST', '/api/v1/config/users', { body: { UserName: 'dave', Value: {} }, headers: admin });
+    expect((await t.call('POST', '/api/v1/token', { body: { username: 'dave', password: 'daves-password-1' } })).status).toBe(401);
+  });
+
+  it('refuses an import that would remove every administrator, and hides private audit content from non-admins', async () => {
+    const t = aTestApp({ realAuth: true });
+    await bootstrapAdmin(t.identity, PASSWORD, 'boot');
+    const admin = await signedIn(t);
+    const wipe = { format: 'envmgr-config', formatVersion: 1, items: { users: [{ UserName: 'nobody', Value: {}, Version: 1 }] } };
+    const r = await t.call('POST', '/api/v1/config/import?mode=replace', { body: wipe, headers: admin });
+    expect([r.status, r.body.code]).toEqual([409, 'last-admin']);
+    await t.call('POST', '/api/v1/config/users', { body: { UserName: 'erin', Value: {} }, headers: admin });
+    await t.call('PUT', '/api/v1/users/erin/password', { body: { password: 'erins-password-1' }, headers: admin });
+    const erin = await signedIn(t, 'erin', 'erins-password-1');
+    const audit = await t.call('GET', '/api/v1/audit?entityType=permissions', { headers: erin });
+    expect(audit.body.length).toBeGreaterThan(0);
+    expect(audit.body.every((x: { after: unknown }) => x.after === null)).toBe(true);
+    expect((await t.call('GET', '/api/v1/audit?entityType=permissions', { headers: admin })).body[0].after).not.toBeNull();
+  });
+});

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { PermissionSchema } from '@envmgr/api-contract';
 
 export const CredentialsSchema = z
   .strictObject({
@@ -27,7 +28,7 @@ export const NewTokenSchema = z
     name: z.string().min(1).max(255).meta({ description: 'what the token is for, e.g. "deploy from CI"' }),
     expiresInDays: z.number().int().min(1).max(366).default(90),
     permissions: z
-      .array(z.record(z.string(), z.unknown()))
+      .array(PermissionSchema)
       .max(100)
       .optional()
       .meta({ description: "limits the token to these permission entries (within the owner's); default: all of the owner's" }),

@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie } from 'hono/cookie';
-import { ANONYMOUS } from '@envmgr/domain';
+import { ANONYMOUS, UnauthenticatedError } from '@envmgr/domain';
 import { authenticate as authenticateRequest } from '@envmgr/app';
 import { SESSION_COOKIE, type App, type AppEnv, type HttpDeps } from '../context.js';
 import { hasRoute } from './method-not-allowed.js';
@@ -38,7 +38,8 @@ const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 /** Writes take JSON only: anything else is a 415 before any parsing (unknown routes fall through to 404/405). */
 export function requireJsonBody(appOf: () => App): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (['POST', 'PUT', 'PATCH'].includes(c.req.method) && hasRoute(appOf(), c.req.method, c.req.path)) {
+    const hasBody = c.req.header('content-length') !== '0' && (c.req.header('content-length') !== undefined || c.req.header('transfer-encoding') !== undefined || c.req.raw.body !== null);
+    if (['POST', 'PUT', 'PATCH'].includes(c.req.method) && hasBody && hasRoute(appOf(), c.req.method, c.req.path)) {
       const type = c.req.header('content-type') ?? '';
       if (!JSON_TYPE.test(type)) {
         return problemResponse(
@@ -65,8 +66,14 @@ export function authenticate(deps: Pick<HttpDeps, 'authenticate' | 'identity'>):
     c.set('actor', ANONYMOUS);
     const header = c.req.header('authorization');
     const bearer = header && /^bearer\s+/i.test(header) ? header.replace(/^bearer\s+/i, '').trim() : undefined;
-    const actor = deps.authenticate ? await deps.authenticate(c) : await authenticateRequest(deps.identity, { bearer, session: getCookie(c, SESSION_COOKIE) });
-    c.set('actor', actor);
+    try {
+      c.set('actor', deps.authenticate ? await deps.authenticate(c) : await authenticateRequest(deps.identity, { bearer, session: getCookie(c, SESSION_COOKIE) }));
+    } catch (err) {
+      // refused credentials do not block public routes (a stale cookie must not prevent signing in again);
+      // every route that needs a user answers 401 with this reason
+      if (!(err instanceof UnauthenticatedError)) throw err;
+      c.set('actor', { ...ANONYMOUS, refused: { code: err.code, message: err.message } });
+    }
     await next();
   };
 }
