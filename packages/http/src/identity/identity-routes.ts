@@ -82,7 +82,7 @@ export function registerIdentityRoutes(app: App, deps: HttpDeps): void {
     })),
     async (c) => {
       const v = c.req.valid('json');
-      const created = await createApiToken(deps.identity, ctx(c), { name: v.name, expiresInDays: v.expiresInDays, permissions: (v.permissions as unknown as JsonObject[] | undefined) ?? null });
+      const created = await createApiToken(deps.identity, ctx(c), { name: v.name, expiresInDays: v.expiresInDays, permissions: (v.permissions) ?? null });
       return json(201, { ...created.record, token: created.token });
     },
   );
