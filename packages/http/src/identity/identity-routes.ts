@@ -2,7 +2,6 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { actorIsAdmin, createApiToken, listApiTokens, requireAdmin, requireSignedIn, revokeApiToken, setPassword, signIn } from '@envmgr/app';
-import type { JsonObject } from '@envmgr/domain';
 import { json, raw, SESSION_COOKIE, type App, type AppEnv, type HttpDeps } from '../context.js';
 import { problemResponses } from '../problems/responses.js';
 import { declare } from '../access/route-permission.js';
