@@ -12,6 +12,7 @@ import {
   parseTargetState,
   reconcile,
   rolePrefix,
+  successStatus,
   type AgentAction,
 } from '@envmgr/agent-core';
 import { nextBlockingIndex } from '@envmgr/ports';
@@ -84,12 +85,28 @@ async function recoverInterruptedInstall(ctx: AgentContext): Promise<void> {
   await ctx.state.update((s) => void delete s.inProgress);
 }
 
-/** Puts the installed services back in the registry (a restart of the registry or the agent) and runs their checks. */
+/**
+ * Puts the installed services back in the registry (after a restart of the registry or of the agent) and runs
+ * their checks. A node status left `In Progress` for an installed deployment (the agent stopped between
+ * committing the install and reporting it) is completed as `Success`.
+ */
 async function restoreServices(ctx: AgentContext): Promise<void> {
   for (const rec of Object.values(ctx.state.get().services)) {
-    await ctx.registry.registerService(registrationOf(rec, ctx.config.privateAddress));
-    ctx.health.start(rec);
     ctx.logger.info(`${rec.serviceId}: ${rec.service} ${rec.version} (deployment ${rec.deploymentId}) is installed on port ${rec.port}`);
+    try {
+      await ctx.registry.registerService(registrationOf(rec, ctx.config.privateAddress));
+      const key = nodeStatusKey(rec.deploymentId, ctx.config.identity.instanceId);
+      const read = await ctx.registry.kvGet(key);
+      const status = parseNodeStatus(read.value?.value);
+      if (read.value && status?.Status === 'In Progress') {
+        const done = successStatus(status, { endTime: new Date(ctx.clock.now()).toISOString(), log: status.Log });
+        await ctx.registry.kvPut(key, JSON.stringify(done), { cas: read.value.modifyIndex });
+      }
+    } catch (err) {
+      // the health runner registers the service again when its reports find no check
+      ctx.logger.error(`${rec.serviceId}: registering it again failed: ${messageOf(err)}`);
+    }
+    ctx.health.start(rec);
   }
 }
 
@@ -149,7 +166,7 @@ export async function runAgent(ctx: AgentContext, signal: AbortSignal): Promise<
   await waitForRegistry(ctx, signal);
   if (signal.aborted) return;
   await recoverInterruptedInstall(ctx).catch((err: unknown) => ctx.logger.error(`recovering the interrupted install failed: ${messageOf(err)}`));
-  await restoreServices(ctx).catch((err: unknown) => ctx.logger.error(`registering the installed services failed: ${messageOf(err)}`));
+  await restoreServices(ctx);
   const prefix = rolePrefix(identity.environment, identity.role);
   const backoff = createBackoff();
   const seenProblems = new Set<string>();

@@ -20,6 +20,7 @@ import { createDeploymentLog } from './deployment-log.js';
 import { createNodeStatusWriter } from './node-status-writer.js';
 import { prepareStages, type InstallRun } from './prepare-stages.js';
 import { performStep } from './perform-step.js';
+import { releasePorts } from './port-allocation.js';
 import { rollBack } from './roll-back.js';
 import { InstallStepError, messageOf } from './step-error.js';
 
@@ -110,6 +111,8 @@ async function finishFailed(run: InstallRun, err: unknown): Promise<InstallOutco
   if (!(err instanceof InstallStepError) && err instanceof Error && err.stack) run.log.line(err.stack);
   await rollBack(run);
   await ctx.state.update((s) => void delete s.inProgress).catch((e: unknown) => run.log.line(`could not save the agent state: ${messageOf(e)}`));
+  // a first install that failed gives its ports back
+  if (!run.previous) await releasePorts(ctx, target.service).catch(() => undefined);
   const logUrl = await uploadLog(run);
   const endTime = new Date(ctx.clock.now()).toISOString();
   await run.status.finish((s) => failedStatus(s, { endTime, log: logUrl, stage: run.stage, reason }));

@@ -60,7 +60,7 @@ export async function restorePrevious(
   }
   if (!what.stopped) return;
   const ok = await attempt(log, `starting the previous version ${previous.version} again`, () =>
-    startInstalled(ctx, log, previous, `restart of the previous version ${previous.version}: ApplicationStart`),
+    startInstalled(ctx, log, previous, `restart of the previous version ${previous.version}`),
   );
   if (ok) log.line(`the previous version ${previous.version} (deployment ${previous.deploymentId}) runs again`);
 }

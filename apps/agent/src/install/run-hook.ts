@@ -57,16 +57,15 @@ export function supervisedRef(rec: { serviceId: string; deploymentId: string; de
   return { serviceId: rec.serviceId, deploymentId: rec.deploymentId, stateDir: rec.deploymentDir };
 }
 
-/** Starts an installed version again: its ApplicationStart hook, then its supervised process. */
+/**
+ * Starts an installed version again: its ApplicationStart hook, then its supervised process, then its
+ * ValidateService hook, so that "running again" is checked rather than assumed.
+ */
 export async function startInstalled(ctx: AgentContext, log: DeploymentLog, rec: InstalledRecord, label: string): Promise<void> {
-  await runHook(ctx, log, {
-    event: 'ApplicationStart',
-    hook: rec.appSpec.hooks.ApplicationStart,
-    context: hookContextOf(rec),
-    installationTimeoutMin: rec.installationTimeoutMin,
-    label,
-  });
+  const common = { context: hookContextOf(rec), installationTimeoutMin: rec.installationTimeoutMin };
+  await runHook(ctx, log, { event: 'ApplicationStart', hook: rec.appSpec.hooks.ApplicationStart, label: `${label}: ApplicationStart`, ...common });
   await startSupervised(ctx, log, rec, hookContextOf(rec), rec.appSpec.service?.command);
+  await runHook(ctx, log, { event: 'ValidateService', hook: rec.appSpec.hooks.ValidateService, label: `${label}: ValidateService`, ...common });
 }
 
 /** Stops an installed version: its ApplicationStop hook, then its supervised process. */

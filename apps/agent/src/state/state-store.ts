@@ -88,7 +88,7 @@ async function load(path: string): Promise<AgentState> {
   try {
     const value = JSON.parse(text) as Partial<AgentState>;
     if (value.version !== 1 || typeof value.services !== 'object' || !Array.isArray(value.attempted)) throw new TypeError('unexpected shape');
-    return { ...emptyState(), ...value } as AgentState;
+    return { ...emptyState(), ...value };
   } catch (err) {
     throw new CorruptDataError(
       `the agent state ${path} cannot be read (${err instanceof Error ? err.message : String(err)}); move it away to start afresh (installed services will be installed again)`,

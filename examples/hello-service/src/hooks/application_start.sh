@@ -7,6 +7,8 @@ if is_running; then
   echo "ApplicationStart: already running as $(cat "$PID_FILE")"
   exit 0
 fi
+# empty the log first: the wait below must not see the previous start's "listening on" line
+: >"$LOG_FILE"
 # Own session and no inherited stdio: the hook returns at once, and the service outlives a restart of the agent.
 if command -v setsid >/dev/null 2>&1; then
   setsid node "$BASE/server.mjs" </dev/null >"$LOG_FILE" 2>&1 &

@@ -120,7 +120,7 @@ function parseTargetValue(key: string, text: string, keyService: string, keySlic
     version: (v.Version as string).trim(),
     slice,
     deploymentId: (v.DeploymentId as string).trim(),
-    instanceIds: ids as string[],
+    instanceIds: ids,
     action,
   };
 }
