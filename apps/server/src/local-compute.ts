@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { createLocalCompute, createProcessLauncher, type LocalCompute } from '@envmgr/adapter-compute-local';
 import { authenticate, issueServiceToken } from '@envmgr/app';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import type { HttpLogger } from '@envmgr/http';
 import type { ServerConfig } from './config.js';
 import type { Server } from './compose.js';
@@ -38,6 +38,7 @@ export async function startLocalCompute(
   return createLocalCompute({
     root: join(config.dataDir, 'compute'),
     launcher,
+    onInstanceTerminated: (instance) => cleanUpAfter(server, instance),
     onError: (err) => logger.error({ err }, 'local compute: a reconcile pass failed; it is retried'),
   });
 }
@@ -59,4 +60,41 @@ async function agentToken(server: Server, config: ServerConfig): Promise<string>
   const token = await issueServiceToken(server.identity, AGENT_ACCOUNT, 'startup');
   writeFileSync(file, `${token}\n`, { mode: 0o600 });
   return token;
+}
+
+/**
+ * What a terminated instance leaves behind outside its own process tree: services its agent started detached (they
+ * run from the instance's folder) and their registrations, which a real machine's end would take with it.
+ */
+async function cleanUpAfter(server: Server, instance: { id: string; dir: string }): Promise<void> {
+  for (const pid of processesUnder(instance.dir)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  const node = server.registry.asNode({ name: instance.id, address: '127.0.0.1' });
+  const checks = (await server.registry.healthNode(instance.id)).value;
+  for (const serviceId of new Set(checks.map((c) => c.serviceId).filter((id): id is string => Boolean(id)))) {
+    await node.deregisterService(serviceId);
+  }
+}
+
+/** Processes whose working directory is inside `dir` (Linux /proc; elsewhere none are found). */
+function processesUnder(dir: string): number[] {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  return entries.filter((e) => /^\d+$/.test(e)).map(Number).filter((pid) => {
+    try {
+      const cwd = readlinkSync(`/proc/${pid}/cwd`);
+      return pid !== process.pid && (cwd === dir || cwd.startsWith(`${dir}/`));
+    } catch {
+      return false;
+    }
+  });
 }

@@ -5,7 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { HttpLogger } from '@envmgr/http';
 import { loadConfig } from './config.js';
-import { bootstrap, composeServer, type Server } from './compose.js';
+import { bootstrap, composeServer, serveRegistry, type Server } from './compose.js';
+import { startLocalCompute } from './local-compute.js';
+import type { LocalCompute } from '@envmgr/adapter-compute-local';
 
 export const TEST_ADMIN_PASSWORD = 'test-admin-password-1';
 
@@ -45,6 +47,30 @@ export async function startServer(opts: { dataDir?: string } = {}): Promise<Runn
       await new Promise<void>((resolve) => http.close(() => resolve()));
       await server.close();
       if (!o.keepData) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface FullServer extends RunningServer {
+  compute: LocalCompute;
+  registryUrl: string;
+}
+
+/** Like `startServer`, plus the registry on a free loopback port and local compute running the built agent. */
+export async function startFullServer(): Promise<FullServer> {
+  const base = await startServer();
+  const loaded = loadConfig({ ENVMGR_PORT: '0', ENVMGR_REGISTRY_PORT: '0', ENVMGR_DATA_DIR: base.dataDir });
+  if (!loaded.ok) throw new TypeError(loaded.problems.join('; '));
+  const registry = await serveRegistry(base.server, loaded.config);
+  const compute = await startLocalCompute(base.server, loaded.config, { api: base.url, registry: registry.url }, quiet);
+  return {
+    ...base,
+    compute,
+    registryUrl: registry.url,
+    async stop(o = {}) {
+      await compute.close();
+      await registry.close();
+      await base.stop(o);
     },
   };
 }

@@ -22,6 +22,11 @@ export interface LocalComputeOptions {
   ports?: Partial<PortPoolOptions>;
   /** How long a terminated instance stays listed, its folder kept, before it is purged. @default 3_600_000 (1 h) */
   terminatedRetentionMs?: number;
+  /**
+   * Called once an instance is terminated (its process gone), so the composition root can clean up what the
+   * instance left outside its process: registrations in the registry, services its agent started detached.
+   */
+  onInstanceTerminated?: (instance: { id: string; dir: string }) => Promise<void>;
   /** Receives failures of background passes (each is retried on the next pass). @default logs with console.error */
   onError?: (error: unknown) => void;
 }
@@ -59,6 +64,7 @@ export function createLocalCompute(opts: LocalComputeOptions): LocalCompute {
       nudged = true;
       schedule(0);
     },
+    onTerminated: opts.onInstanceTerminated,
     onError: opts.onError ?? ((err: unknown) => console.error('compute-local: reconcile step failed; retrying on the next pass', err)),
   };
   const serial = createSerial();

@@ -24,6 +24,8 @@ export interface LocalState {
   /** Asks for a reconcile pass soon. */
   nudge(): void;
   onError(error: unknown): void;
+  /** See LocalComputeOptions.onInstanceTerminated. */
+  onTerminated: ((instance: { id: string; dir: string }) => Promise<void>) | undefined;
 }
 
 export const LOOPBACK = '127.0.0.1';
@@ -124,6 +126,8 @@ async function finishTermination(s: LocalState, rec: InstanceRecord, reason?: st
     ...(reason ? { stateReason: reason } : {}),
   });
   await s.disk.saveInstance(rec);
+  // best effort, outside the pass: a failure is reported and does not hold the group back
+  s.onTerminated?.({ id: rec.id, dir: s.disk.instanceDir(rec.id) }).catch((err: unknown) => s.onError(err));
 }
 
 async function launchProcess(s: LocalState, rec: InstanceRecord): Promise<void> {
