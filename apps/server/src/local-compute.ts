@@ -33,6 +33,7 @@ export async function startLocalCompute(
       ENVMGR_SERVER: urls.api,
       ENVMGR_REGISTRY_URL: urls.registry,
       ENVMGR_TOKEN: token,
+      ...(config.agentMinFreeDiskMb !== undefined ? { ENVMGR_AGENT_MIN_FREE_DISK_MB: String(config.agentMinFreeDiskMb) } : {}),
     },
   });
   return createLocalCompute({

@@ -59,7 +59,8 @@ export interface FullServer extends RunningServer {
 /** Like `startServer`, plus the registry on a free loopback port and local compute running the built agent. */
 export async function startFullServer(): Promise<FullServer> {
   const base = await startServer();
-  const loaded = loadConfig({ ENVMGR_PORT: '0', ENVMGR_REGISTRY_PORT: '0', ENVMGR_DATA_DIR: base.dataDir });
+  // the test machine's free disk is not what these tests are about
+  const loaded = loadConfig({ ENVMGR_PORT: '0', ENVMGR_REGISTRY_PORT: '0', ENVMGR_DATA_DIR: base.dataDir, ENVMGR_AGENT_MIN_FREE_DISK_MB: '1' });
   if (!loaded.ok) throw new TypeError(loaded.problems.join('; '));
   const registry = await serveRegistry(base.server, loaded.config);
   const compute = await startLocalCompute(base.server, loaded.config, { api: base.url, registry: registry.url }, quiet);
