@@ -24,6 +24,9 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
   }
 }
 
+/** Where each instance's service listened when last seen passing (read while EM is down). */
+let portsSeen: { node: string; port: number }[] = [];
+
 describe('instances that really run (local compute + agents + built-in registry)', () => {
   let s: FullServer;
 
@@ -43,6 +46,7 @@ describe('instances that really run (local compute + agents + built-in registry)
   };
   const allServe = (version: string) =>
     waitFor(`3 instances serving ${version}`, async () => {
+      portsSeen = (await passing()).map((h) => ({ node: h.node.node, port: h.service.port }));
       const v = await versions();
       return v.length === 3 && v.every((t) => t.includes(version)) ? v : undefined;
     });
@@ -103,6 +107,21 @@ describe('instances that really run (local compute + agents + built-in registry)
     });
     expect(await allServe('1.1.0')).toHaveLength(3);
     expect(() => process.kill(record.pid, 0)).toThrow();
+  }, 120_000);
+
+  it('keeps instances serving across an EM restart, and re-adopts them without duplicates', async () => {
+    const before = (await s.compute.listInstances({ group: GROUP, states: ['running'] })).map((i) => i.id).sort();
+    const { dataDir, port, registryPort } = s;
+    await s.stop({ keepData: true });
+    // EM is down: the services still answer
+    const ports = portsSeen.filter((p) => before.includes(p.node)).map((p) => p.port);
+    const stillServing = await Promise.all(ports.map(async (p) => (await fetch(`http://127.0.0.1:${p}/`)).ok));
+    expect(stillServing).toEqual([true, true, true]);
+    s = await startFullServer({ dataDir, port, registryPort });
+    await s.compute.reconcile();
+    const after = (await s.compute.listInstances({ group: GROUP, states: ['running', 'pending'] })).map((i) => i.id).sort();
+    expect(after).toEqual(before);
+    expect(await allServe('1.1.0')).toHaveLength(3);
   }, 120_000);
 
   it('undeploys when the target state is removed', async () => {

@@ -25,13 +25,13 @@ export interface RunningServer {
 const quiet: HttpLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** Starts EM as `npm start` does (SQLite in a temp data dir) on a free loopback port. */
-export async function startServer(opts: { dataDir?: string } = {}): Promise<RunningServer> {
+export async function startServer(opts: { dataDir?: string; port?: number } = {}): Promise<RunningServer> {
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'envmgr-it-')));
   const loaded = loadConfig({ ENVMGR_PORT: '0', ENVMGR_DATA_DIR: dataDir, ENVMGR_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD });
   if (!loaded.ok) throw new TypeError(loaded.problems.join('; '));
   const server = composeServer(loaded.config, quiet);
   await bootstrap(server, loaded.config);
-  const http = serve({ fetch: server.app.fetch, hostname: '127.0.0.1', port: 0 });
+  const http = serve({ fetch: server.app.fetch, hostname: '127.0.0.1', port: opts.port ?? 0 });
   await new Promise<void>((resolve) => http.once('listening', () => resolve()));
   const { port } = http.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
@@ -44,6 +44,7 @@ export async function startServer(opts: { dataDir?: string } = {}): Promise<Runn
     server,
     dataDir,
     async stop(o = {}) {
+      if ('closeAllConnections' in http) http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
       await server.close();
       if (!o.keepData) await rm(dataDir, { recursive: true, force: true });
@@ -54,13 +55,24 @@ export async function startServer(opts: { dataDir?: string } = {}): Promise<Runn
 export interface FullServer extends RunningServer {
   compute: LocalCompute;
   registryUrl: string;
+  registryPort: number;
+  port: number;
 }
 
-/** Like `startServer`, plus the registry on a free loopback port and local compute running the built agent. */
-export async function startFullServer(): Promise<FullServer> {
-  const base = await startServer();
-  // the test machine's free disk is not what these tests are about
-  const loaded = loadConfig({ ENVMGR_PORT: '0', ENVMGR_REGISTRY_PORT: '0', ENVMGR_DATA_DIR: base.dataDir, ENVMGR_AGENT_MIN_FREE_DISK_MB: '1' });
+/**
+ * Like `startServer`, plus the registry and local compute running the built agent. Give the ports and data dir of
+ * a stopped one to restart it as EM restarts: its agents keep the addresses they were started with.
+ */
+export async function startFullServer(opts: { dataDir?: string; port?: number; registryPort?: number } = {}): Promise<FullServer> {
+  const base = await startServer({ ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), ...(opts.port ? { port: opts.port } : {}) });
+  const port = Number(new URL(base.url).port);
+  const loaded = loadConfig({
+    ENVMGR_PORT: String(port),
+    ENVMGR_REGISTRY_PORT: String(opts.registryPort ?? 0),
+    ENVMGR_DATA_DIR: base.dataDir,
+    // the test machine's free disk is not what these tests are about
+    ENVMGR_AGENT_MIN_FREE_DISK_MB: '1',
+  });
   if (!loaded.ok) throw new TypeError(loaded.problems.join('; '));
   const registry = await serveRegistry(base.server, loaded.config);
   const compute = await startLocalCompute(base.server, loaded.config, { api: base.url, registry: registry.url }, quiet);
@@ -68,6 +80,8 @@ export async function startFullServer(): Promise<FullServer> {
     ...base,
     compute,
     registryUrl: registry.url,
+    registryPort: registry.port,
+    port,
     async stop(o = {}) {
       await compute.close();
       await registry.close();
