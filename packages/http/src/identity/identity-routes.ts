@@ -27,7 +27,7 @@ export function registerIdentityRoutes(app: App, deps: HttpDeps): void {
 
   app.openapi(
     createRoute(declare('public', {
-      method: 'post', path: '/api/v1/login', tags, operationId: 'login', summary: 'Sign in: sets the session cookie and returns a bearer token',
+      method: 'post', path: '/api/v1/login', tags, operationId: 'login', security: [], summary: 'Sign in: sets the session cookie and returns a bearer token',
       request: { body: body(CredentialsSchema) },
       responses: { 200: ok('signed in', SignedInSchema), ...problemResponses(401, 409, 415, 429) },
     })),
@@ -40,7 +40,7 @@ export function registerIdentityRoutes(app: App, deps: HttpDeps): void {
 
   app.openapi(
     createRoute(declare('public', {
-      method: 'post', path: '/api/v1/token', tags, operationId: 'token', summary: 'Exchange a user name and password for a bearer token (pipelines)',
+      method: 'post', path: '/api/v1/token', tags, operationId: 'token', security: [], summary: 'Exchange a user name and password for a bearer token (pipelines)',
       request: { body: body(CredentialsSchema) },
       responses: { 200: ok('a short-lived bearer token', SignedInSchema), ...problemResponses(401, 409, 415, 429) },
     })),
@@ -52,7 +52,7 @@ export function registerIdentityRoutes(app: App, deps: HttpDeps): void {
 
   app.openapi(
     createRoute(declare('public', {
-      method: 'post', path: '/api/v1/logout', tags, operationId: 'logout', summary: 'Sign out: clears the session cookie',
+      method: 'post', path: '/api/v1/logout', tags, operationId: 'logout', security: [], summary: 'Sign out: clears the session cookie',
       responses: { 204: { description: 'signed out' }, ...problemResponses(415) },
     })),
     (c) => {
