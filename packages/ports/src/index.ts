@@ -9,3 +9,4 @@ export * from './packages/package-inspector.js';
 export * from './registry/registry.js';
 export * from './registry/registry-rules.js';
 export * from './identity/directory.js';
+export { parseGoDuration } from './registry/go-duration.js';
