@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { startServer } from './child-server.js';
 import { LATENCY_SERVICE_COUNT, latencyServiceKey, seededRandom } from './fixtures.js';
-import { BenchFailure, median, type BenchTable } from './report.js';
+import { BenchFailure, median, percentile, type BenchTable } from './report.js';
 
 /** How the load is generated; the same for EM and the baseline. */
 export const LOAD = {
@@ -112,12 +112,6 @@ function load(base: string, nextPath: () => string, durationS: number): Promise<
       if (statusCode >= 200 && statusCode < 300) samplesMs.push(responseTimeMs);
     });
   });
-}
-
-/** Nearest-rank percentile of sorted samples. */
-function percentile(sorted: readonly number[], q: number): number {
-  if (!sorted.length) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
 }
 
 /** The median over rounds of each figure; counts are summed and the maximum is the largest seen. */

@@ -15,6 +15,12 @@ export function median(values: readonly number[]): number {
   return sorted[Math.floor((sorted.length - 1) / 2)] ?? Number.NaN;
 }
 
+/** Nearest-rank percentile of sorted samples; NaN for none. */
+export function percentile(sorted: readonly number[], q: number): number {
+  if (!sorted.length) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
+}
+
 export type Unit = 'ms' | 's' | 'req/s' | 'MB' | '';
 
 /** One measured figure, with the targets it is judged by (none: informational). */

@@ -1,22 +1,37 @@
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { agentBenchmark } from './agent.js';
 import { exportImportBenchmark } from './export-import.js';
 import { latencyBenchmark } from './latency.js';
 import { renderTable, summary, writeResults, type BenchTable } from './report.js';
 
 /*
- * `npm run bench`: measures issue #3's targets and prints each beside its target and a baseline measured in the
- * same run. A missed target is reported, not failed: the exit code is 0 unless the benchmark itself breaks.
+ * `npm run bench [name]`: measures issue #3's and #5's targets and prints each beside its target and a baseline
+ * measured in the same run. A missed target is reported, not failed: the exit code is 0 unless the benchmark itself
+ * breaks. With a name (`node bench/dist/run.js agent`) only the benchmarks whose name contains it run, and the
+ * results go to .bench/results-<name>.json, leaving the full run's results.json alone.
  */
 
-const RESULTS = fileURLToPath(new URL('../../.bench/results.json', import.meta.url));
-const log = (line: string): void => void process.stderr.write(`${line}\n`);
+type Log = (line: string) => void;
+const BENCHMARKS: { name: string; run: (log: Log) => Promise<BenchTable | BenchTable[]> }[] = [
+  { name: 'latency', run: latencyBenchmark },
+  { name: 'export-import', run: exportImportBenchmark },
+  { name: 'agent', run: agentBenchmark },
+];
+const filter = process.argv[2];
+const RESULTS = fileURLToPath(new URL(`../../.bench/results${filter ? `-${filter.replace(/[^\w.-]/g, '_')}` : ''}.json`, import.meta.url));
+const log: Log = (line) => void process.stderr.write(`${line}\n`);
+
+const selected = BENCHMARKS.filter((b) => !filter || b.name.includes(filter));
+if (!selected.length) {
+  process.stderr.write(`No benchmark is named like '${filter}'; the benchmarks: ${BENCHMARKS.map((b) => b.name).join(', ')}\n`);
+  process.exit(2);
+}
 
 const startedAt = new Date().toISOString();
 try {
   const tables: BenchTable[] = [];
-  tables.push(await latencyBenchmark(log));
-  tables.push(await exportImportBenchmark(log));
+  for (const b of selected) tables.push(...[await b.run(log)].flat());
   const cpu = cpus();
   await writeResults(
     RESULTS,
