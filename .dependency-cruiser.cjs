@@ -18,7 +18,8 @@ const API_CONTRACT = '^packages/api-contract/';
 const TEST_SUPPORT = '^packages/test-support/';
 const MEMORY_ADAPTER = '^packages/adapters/memory/';
 const WORKSPACE = '^(packages|apps)/';
-const VITEST = '^node_modules/(vitest|@vitest)/';
+// test runners and property-based testing
+const VITEST = '^node_modules/(vitest|@vitest|fast-check)/';
 
 /** Unit, API and integration tests (`x.test.ts`, `x.int.test.ts`, `x.contract.test.ts`). */
 const TEST_FILE = '\\.test\\.tsx?$';

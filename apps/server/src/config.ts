@@ -28,7 +28,7 @@ const ServerConfigSchema = z.object({
   /** ENVMGR_AGENT_COMMAND: program each local instance runs; its arguments follow, space-separated. @default the bundled deployment agent */
   agentCommand: z.string().min(1).optional(),
   /** ENVMGR_AGENT_MIN_FREE_DISK_MB: passed to local agents; an install needs this much free disk. @default the agent's (2048) */
-  agentMinFreeDiskMb: z.coerce.number().int().min(0).optional(),
+  agentMinFreeDiskMb: z.coerce.number().int().min(1).optional(),
   /** ENVMGR_MAX_PACKAGE_BYTES: largest package upload. @default 512 MiB */
   maxPackageBytes: z.coerce.number().int().min(1024).default(512 * 1024 * 1024),
   /** ENVMGR_MAX_LOG_BYTES: largest deployment-log upload. @default 16 MiB */

@@ -8,3 +8,4 @@ export * from './audit/audit-record.js';
 export * from './config/commit-plan.js';
 export * from './identity/login-throttle.js';
 export * from './access/index.js';
+export * from './deployments/index.js';

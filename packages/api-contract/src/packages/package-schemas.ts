@@ -11,6 +11,8 @@ export const packageVersion = () =>
     .string()
     .max(100, { error: 'must be at most 100 characters' })
     .regex(SEMVER_PATTERN, { error: (iss) => `must be a semantic version such as 1.2.3 or 1.2.3-beta.1; got ${JSON.stringify(iss.input)}` })
+    // the version becomes part of registry keys, which cannot hold '+'
+    .regex(/^[^+]*$/, { error: 'must not carry build metadata (+...): registry keys cannot hold it; use a pre-release such as 1.2.3-build.5' })
     .meta({ description: 'a semantic version (semver.org), at most 100 characters', example: '1.2.3' });
 
 /** Path parameters naming a package; `environment` only for a package built for one environment. */

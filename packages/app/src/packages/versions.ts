@@ -11,6 +11,8 @@ export const VERSION_MAX = 100;
 export function versionProblem(version: string): FieldProblem | undefined {
   if (version.length > VERSION_MAX) return { path: 'version', message: `must be at most ${VERSION_MAX} characters; got ${version.length}` };
   if (!SEMVER.test(version)) return { path: 'version', message: `must be a semantic version such as 1.2.3 or 1.2.3-beta.1; got '${version}'` };
+  // the version becomes part of registry keys, which cannot hold '+'
+  if (version.includes('+')) return { path: 'version', message: `'${version}' carries build metadata (+...), which registry keys cannot hold; use a pre-release such as 1.2.3-build.5` };
   return undefined;
 }
 
