@@ -11,9 +11,19 @@ if (!loaded.ok) {
 }
 const { config } = loaded;
 const logger = pino({ level: config.logLevel, base: { service: 'envmgr' } });
-const server = composeServer(config, logger);
-const bootstrapped = await bootstrap(server, config);
-const registryServer = await serveRegistry(server, config);
+const { server, bootstrapped, registryServer } = await start().catch((err: unknown) => {
+  // a taken port or data directory locked by another EM: say so in one line, not with a stack trace
+  process.stderr.write(`envmgr: cannot start: ${err instanceof Error ? err.message : String(err)}\n`);
+  logger.debug({ err }, 'start-up failed');
+  process.exit(1);
+});
+
+async function start() {
+  const server = composeServer(config, logger);
+  const bootstrapped = await bootstrap(server, config);
+  const registryServer = await serveRegistry(server, config);
+  return { server, bootstrapped, registryServer };
+}
 logger.info({ url: registryServer.url }, 'built-in registry is listening');
 // printed once, on the console only: the operator needs it to sign in the first time
 if (bootstrapped) process.stdout.write(`${bootstrapped}\n`);
@@ -47,3 +57,8 @@ function shutdown(signal: string): void {
 }
 process.once('SIGINT', () => shutdown('SIGINT'));
 process.once('SIGTERM', () => shutdown('SIGTERM'));
+
+http.on('error', (err: NodeJS.ErrnoException) => {
+  process.stderr.write(`envmgr: cannot listen on ${config.host}:${config.port}: ${err.code === 'EADDRINUSE' ? 'the port is in use (set ENVMGR_PORT)' : err.message}\n`);
+  process.exit(1);
+});
