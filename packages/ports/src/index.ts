@@ -10,3 +10,5 @@ export * from './registry/registry.js';
 export * from './registry/registry-rules.js';
 export * from './identity/directory.js';
 export { parseGoDuration } from './registry/go-duration.js';
+export * from './locks/lock.js';
+export * from './deployments/deployment-store.js';

@@ -5,3 +5,5 @@ export { packageStoreContract, type PackageStoreFixture } from './packages/packa
 export { blobStoreContract, type BlobStoreFixture } from './packages/blob-store.contract.js';
 export { createMemoryPackageStore, createMemoryBlobStore } from './packages/memory-stores.js';
 export { registryContract, type RegistryFixture, type RegistryNodeClient } from './registry/registry.contract.js';
+export { lockContract, type LockFixture } from './locks/lock.contract.js';
+export { deploymentStoreContract, type DeploymentStoreFixture, type ContractDeploymentRecord } from './deployments/deployment-store.contract.js';

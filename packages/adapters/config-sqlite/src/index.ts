@@ -1,2 +1,3 @@
 export { createSqliteConfigStore, type SqliteConfigStoreOptions } from './sqlite-config-store.js';
 export { createSqliteCredentialStore } from './sqlite-credential-store.js';
+export { createSqliteDeploymentStore } from './sqlite-deployment-store.js';

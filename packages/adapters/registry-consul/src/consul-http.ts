@@ -124,10 +124,12 @@ export function indexOf(res: ConsulResponse, what: string): number {
  * 10 minutes works despite fetch's own limit.
  */
 export async function blockingGet(settings: HttpSettings, path: string, query: Query, opts: ReadOptions): Promise<ConsulResponse> {
-  const deadline = Date.now() + (opts.index ? effectiveWaitMs(opts.waitMs) : 0);
+  const wanted = opts.index ? effectiveWaitMs(opts.waitMs) : 0;
+  const deadline = Date.now() + wanted;
   let last: ConsulResponse | undefined;
   for (;;) {
-    const left = Math.round(deadline - Date.now());
+    // the first request asks for the whole wait; only repeats count down what is left
+    const left = last ? Math.round(deadline - Date.now()) : wanted;
     // Consul reads `wait=0` as its 5-minute default, so a wait that is used up is a plain read
     if (left < 1) return last ?? send(settings, { method: 'GET', path, query, signal: opts.signal });
     const waitMs = Math.min(MAX_WAIT_PER_REQUEST_MS, left);
