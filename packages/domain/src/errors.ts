@@ -252,3 +252,15 @@ export class LastAdminError extends DomainError {
   readonly kind = 'conflict';
   readonly code = 'last-admin';
 }
+
+/** Another deployment of the service to the environment has not ended yet (SPEC §5: one at a time). */
+export class DeploymentInProgressError extends DomainError {
+  readonly kind = 'conflict';
+  readonly code = 'deployment-in-progress';
+  constructor(environment: string, service: string, activeDeploymentId: string) {
+    super(
+      `deployment '${activeDeploymentId}' of '${service}' to '${environment}' is still in progress; wait for it to end, or cancel it, and retry`,
+      { environment, service, activeDeploymentId },
+    );
+  }
+}

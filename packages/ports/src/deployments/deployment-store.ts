@@ -1,4 +1,6 @@
-import { DomainError, TERMINAL_STATES, type Deployment } from '@envmgr/domain';
+import { DeploymentInProgressError, TERMINAL_STATES, type Deployment } from '@envmgr/domain';
+
+export { DeploymentInProgressError };
 
 /**
  * The fields of a deployment record a `DeploymentStore` indexes and queries by. The store keeps the rest of the
@@ -57,16 +59,6 @@ export interface DeploymentListQuery {
 }
 
 /** A second deployment of a service to an environment while one is active. */
-export class DeploymentInProgressError extends DomainError {
-  readonly kind = 'conflict';
-  readonly code = 'deployment-in-progress';
-  constructor(environment: string, service: string, activeDeploymentId: string) {
-    super(
-      `deployment '${activeDeploymentId}' of '${service}' to '${environment}' is still in progress; wait for it to end, or cancel it, and retry`,
-      { environment, service, activeDeploymentId },
-    );
-  }
-}
 
 /**
  * Stores deployment records (the persisted state machine of each deployment) with a version for optimistic
