@@ -79,11 +79,28 @@ describe('packageProblems', () => {
   });
 
   it.each([
-    [{ consul_healthchecks: { h: { type: 'http' } } }, ['healthchecks/consul/healthchecks.yml:consul_healthchecks.h.url']],
-    [{ consul_healthchecks: { h: { type: 'script', script: 'check.sh' } } }, []],
+    [{ consul_healthchecks: { h: { type: 'http' } } }, ['healthchecks/consul/healthchecks.yml:consul_healthchecks.h.url', 'healthchecks/consul/healthchecks.yml:consul_healthchecks.h.interval']],
+    [{ consul_healthchecks: { h: { type: 'script', script: 'check.sh', interval: '30s' } } }, []],
     [{ consul_healthchecks: ['h'] }, ['healthchecks/consul/healthchecks.yml:consul_healthchecks']],
     [{ consul_healthchecks: { h: 'http://x' } }, ['healthchecks/consul/healthchecks.yml:consul_healthchecks.h']],
   ])('checks health checks %j', (checks, expected) => {
     expect(paths(archive({ os: 'linux' }, { checks }))).toEqual(expected);
+  });
+
+  it('wants absolute destinations and permission objects, as the agent does', () => {
+    const bad = { ...GOOD, files: [{ source: '/', destination: 'opt/hello' }], permissions: [{ object: 'relative/x' }] };
+    expect(paths(archive(bad))).toEqual(['appspec.yml:files.0.destination', 'appspec.yml:permissions.0.object']);
+    expect(paths(archive({ ...GOOD, os: 'windows', files: [{ source: '/', destination: 'C:\\apps\\hello' }], permissions: [], hooks: {} }))).toEqual([]);
+  });
+
+  it('wants health checks with a positive interval and an http(s) url', () => {
+    const checks = (check: object) => ({ consul_healthchecks: { web: { type: 'http', name: 'web', ...check } } });
+    expect(paths(archive(GOOD, { checks: checks({ interval: '10s', url: 'http://127.0.0.1:${PORT}/health' }) }))).toEqual([]);
+    expect(paths(archive(GOOD, { checks: checks({ interval: 10, url: 'https://x/health' }) }))).toEqual([]);
+    expect(paths(archive(GOOD, { checks: checks({ url: 'http://x/' }) }))).toEqual(['healthchecks/consul/healthchecks.yml:consul_healthchecks.web.interval']);
+    expect(paths(archive(GOOD, { checks: checks({ interval: '0s', url: 'ftp://x/' }) }))).toEqual([
+      'healthchecks/consul/healthchecks.yml:consul_healthchecks.web.url',
+      'healthchecks/consul/healthchecks.yml:consul_healthchecks.web.interval',
+    ]);
   });
 });

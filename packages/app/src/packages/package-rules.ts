@@ -77,15 +77,20 @@ export function appspecProblems(doc: Obj, entries: ReadonlySet<string>): FieldPr
   if (!OPERATING_SYSTEMS.some((os) => os === doc.os)) {
     problems.push({ path: 'os', message: `must be one of ${OPERATING_SYSTEMS.join(', ')}; got ${doc.os === undefined ? 'nothing' : shown(doc.os)}` });
   }
+  const os = typeof doc.os === 'string' ? doc.os : 'linux';
   eachItem(doc.files, 'files', problems, (f, path) => {
-    requireText(f, 'destination', path, problems);
+    const destination = requireText(f, 'destination', path, problems);
+    if (destination !== undefined && !isAbsolutePath(destination, os)) {
+      problems.push({ path: `${path}.destination`, message: `'${destination}' is not an absolute path; the agent copies files to absolute destinations` });
+    }
     const source = requireText(f, 'source', path, problems);
     if (source !== undefined && !sourceExists(source, entries)) {
       problems.push({ path: `${path}.source`, message: `'${source}' is not in the archive` });
     }
   });
   eachItem(doc.permissions, 'permissions', problems, (p, path) => {
-    requireText(p, 'object', path, problems);
+    const object = requireText(p, 'object', path, problems);
+    if (object !== undefined && !isAbsolutePath(object, os)) problems.push({ path: `${path}.object`, message: `'${object}' is not an absolute path` });
     for (const field of ['owner', 'group']) optionalText(p, field, path, problems);
     const mode = typeof p.mode === 'number' || typeof p.mode === 'string' ? String(p.mode) : undefined;
     if (p.mode !== undefined && !(mode !== undefined && /^[0-7]{3,4}$/.test(mode))) {
@@ -158,9 +163,26 @@ function checkProblems(checks: unknown, path: string): FieldProblem[] {
       problems.push({ path: `${at}.type`, message: `must be one of ${CHECK_TYPES.join(', ')}; got ${check.type === undefined ? 'nothing' : shown(check.type)}` });
       continue;
     }
-    requireText(check, check.type === 'http' ? 'url' : 'script', at, problems);
+    const target = requireText(check, check.type === 'http' ? 'url' : 'script', at, problems);
+    if (check.type === 'http' && target !== undefined && !/^https?:\/\//.test(target)) {
+      problems.push({ path: `${at}.url`, message: `must be an http:// or https:// URL (\${PORT} is replaced with the service's port); got ${shown(target)}` });
+    }
+    if (!isDuration(check.interval)) {
+      problems.push({ path: `${at}.interval`, message: `must be a positive duration such as 10s or 1m (a bare number is seconds); got ${check.interval === undefined ? 'nothing' : shown(check.interval)}` });
+    }
   }
   return problems;
+}
+
+// The agent refuses what these refuse (packages/agent-core appspec and health-check parsing): checking at upload
+// means a package that cannot install anywhere is never stored.
+function isAbsolutePath(path: string, os: string): boolean {
+  return os === 'windows' ? /^[A-Za-z]:[\\/]/.test(path) : path.startsWith('/');
+}
+
+function isDuration(value: unknown): boolean {
+  if (typeof value === 'number') return value > 0;
+  return typeof value === 'string' && /^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$|^\d+(?:\.\d+)?$/.test(value.trim()) && !/^0+(?:\.0+)?[a-zµ]*$/.test(value.trim());
 }
 
 function eachItem(list: unknown, path: string, problems: Problems, check: (item: Obj, path: string) => void): void {
