@@ -1,6 +1,6 @@
 import { ANONYMOUS, UnauthenticatedError, type Actor } from '@envmgr/domain';
 import type { IdentityDeps } from './identity-deps.js';
-import { isUserDisabled, toPermissions, userActor } from './actors.js';
+import { loadUser, toPermissions, userActor } from './actors.js';
 
 export const API_TOKEN_PREFIX = 'emt_';
 
@@ -20,10 +20,10 @@ export async function authenticate(deps: IdentityDeps, creds: { bearer?: string 
       : new UnauthenticatedError('token-invalid', 'the token is not one this server issued, or it was altered');
   }
   const user = verified.claims.sub;
-  const disabled = await isUserDisabled(deps.store, user);
-  if (disabled === undefined) throw new UnauthenticatedError('token-invalid', `user '${user}' no longer exists`);
-  if (disabled) throw new UnauthenticatedError('user-disabled', `user '${user}' is disabled; ask an administrator`);
-  return userActor(deps.store, user, verified.claims.groups);
+  const facts = await loadUser(deps.store, user);
+  if (!facts) throw new UnauthenticatedError('token-invalid', `user '${user}' no longer exists`);
+  if (facts.disabled) throw new UnauthenticatedError('user-disabled', `user '${user}' is disabled; ask an administrator`);
+  return userActor(deps.store, user, verified.claims.groups, facts);
 }
 
 async function apiTokenActor(deps: IdentityDeps, text: string): Promise<Actor> {
@@ -40,9 +40,9 @@ async function apiTokenActor(deps: IdentityDeps, text: string): Promise<Actor> {
   if (record.expiresAt && record.expiresAt <= new Date(deps.clock.now()).toISOString()) {
     throw new UnauthenticatedError('token-expired', `API token '${record.id}' expired at ${record.expiresAt}`);
   }
-  const disabled = await isUserDisabled(deps.store, record.owner);
-  if (disabled !== false) throw new UnauthenticatedError('user-disabled', `the owner of API token '${record.id}' is disabled or gone`);
-  const owner = await userActor(deps.store, record.owner);
+  const facts = await loadUser(deps.store, record.owner);
+  if (!facts || facts.disabled) throw new UnauthenticatedError('user-disabled', `the owner of API token '${record.id}' is disabled or gone`);
+  const owner = await userActor(deps.store, record.owner, [], facts);
   return {
     ...owner,
     name: `${record.owner}/token:${record.id}`,

@@ -1,7 +1,7 @@
-import { ENTITIES, isAdmin, isJsonObject, LastAdminError, type EntityType, type JsonObject } from '@envmgr/domain';
+import { ENTITIES, isAdmin, LastAdminError, type EntityType, type JsonObject } from '@envmgr/domain';
 import type { ConfigStore } from '@envmgr/ports';
 import { listAll } from '../config/export-config.js';
-import { toPermissions } from './actors.js';
+import { toPermissions, userFacts } from './actors.js';
 
 const IDENTITY_TYPES: readonly EntityType[] = ['users', 'groups', 'permissions'];
 
@@ -31,9 +31,9 @@ export async function assertAdminRemains(
 
 function hasAdmin(users: Map<string, JsonObject | undefined>, sets: Map<string, JsonObject | undefined>): boolean {
   return [...users].some(([key, data]) => {
-    const value = data && isJsonObject(data['Value']) ? data['Value'] : undefined;
-    if (!value || value['Disabled'] === true) return false;
-    const groups = Array.isArray(value['Groups']) ? value['Groups'].filter((g): g is string => typeof g === 'string') : [];
+    if (!data) return false;
+    const { groups, disabled } = userFacts(data);
+    if (disabled) return false;
     return isAdmin([key, ...groups].flatMap((name) => toPermissions(sets.get(name)?.['Permissions'])));
   });
 }
