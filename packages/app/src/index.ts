@@ -6,3 +6,4 @@ export * from './config/import-config.js';
 export * from './audit/audit.js';
 export * from './identity/index.js';
 export * from './packages/index.js';
+export * from './environments/environment-ops.js';

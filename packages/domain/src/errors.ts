@@ -9,6 +9,8 @@ export type ErrorKind =
   | 'not-found'
   | 'conflict'
   | 'precondition-required'
+  | 'unprocessable'
+  | 'locked'
   | 'too-large'
   | 'unsupported-media-type'
   | 'not-implemented'
@@ -262,5 +264,37 @@ export class DeploymentInProgressError extends DomainError {
       `deployment '${activeDeploymentId}' of '${service}' to '${environment}' is still in progress; wait for it to end, or cancel it, and retry`,
       { environment, service, activeDeploymentId },
     );
+  }
+}
+
+/**
+ * A request that is well-formed but cannot be carried out as the configuration stands (SPEC §5 "Ours": 422), e.g. a
+ * server role whose cluster is missing. `code` names the refusal.
+ */
+export class UnprocessableError extends DomainError {
+  readonly kind = 'unprocessable';
+  constructor(
+    readonly code: string,
+    message: string,
+    details: Record<string, unknown> = {},
+  ) {
+    super(message, details);
+  }
+}
+
+/** An environment whose deployments are locked refuses deployments (SPEC §5: 423), naming who locked it and why. */
+export class EnvironmentLockedError extends DomainError {
+  readonly kind = 'locked';
+  readonly code = 'deployments-locked';
+  constructor(environment: string, lock: { by?: string | undefined; reason?: string | undefined; at?: string | undefined }) {
+    const who = lock.by ? ` by ${lock.by}` : '';
+    const when = lock.at ? ` at ${lock.at}` : '';
+    const why = lock.reason ? `: ${lock.reason}` : '';
+    super(`deployments to environment '${environment}' are locked${who}${when}${why}; unlock it first (DELETE /api/v1/environments/${environment}/deploy-lock)`, {
+      environment,
+      ...(lock.by ? { lockedBy: lock.by } : {}),
+      ...(lock.reason ? { reason: lock.reason } : {}),
+      ...(lock.at ? { lockedAt: lock.at } : {}),
+    });
   }
 }

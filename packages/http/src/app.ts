@@ -16,6 +16,10 @@ import { registerIdentityRoutes } from './identity/identity-routes.js';
 import { permissionGate } from './access/route-permission.js';
 import { registerPolicyRoutes } from './identity/policy-routes.js';
 import { isBinaryUploadPath, registerPackageRoutes } from './packages/package-routes.js';
+import { registerGroupRoutes } from './groups/group-routes.js';
+import { registerServiceStateRoutes } from './service-state/service-state-routes.js';
+import { registerEnvironmentOpsRoutes } from './environments/environment-ops-routes.js';
+import { registerDeploymentRoutes } from './deployments/deployment-routes.js';
 
 const WHERE: Record<string, string> = { json: 'the request body', query: 'the query string', param: 'the URL', header: 'a header' };
 
@@ -51,6 +55,13 @@ export function createHttpApp(deps: HttpDeps): App {
   registerExportImportRoutes(app, deps);
   registerAuditRoutes(app, deps);
   if (deps.packages) registerPackageRoutes(app, { config: deps.config, packages: deps.packages });
+  registerEnvironmentOpsRoutes(app, deps);
+  if (deps.runtime) {
+    const withRuntime = { ...deps, runtime: deps.runtime };
+    registerDeploymentRoutes(app, withRuntime);
+    registerGroupRoutes(app, withRuntime);
+    registerServiceStateRoutes(app, withRuntime);
+  }
   registerDocsRoutes(app);
 
   app.notFound((c) => methodNotAllowed(app, c) ?? problemResponse(problem(404, 'route-not-found', `there is no route ${c.req.method} ${c.req.path}; see /docs`, c.get('requestId'))));

@@ -1,7 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Actor } from '@envmgr/domain';
 import type { ConfigDeps, IdentityDeps, RequestContext } from '@envmgr/app';
-import type { IdSource } from '@envmgr/ports';
+import type { Compute, DeploymentStore, EventBus, IdSource, Registry } from '@envmgr/ports';
 import type { Context } from 'hono';
 import type { PackagesHttpDeps } from './packages/packages-http-deps.js';
 
@@ -19,6 +19,8 @@ export interface HttpDeps {
   identity: IdentityDeps;
   /** Packages and deployment logs (SPEC §5–6); without it those routes are not served. */
   packages?: PackagesHttpDeps;
+  /** Deployments, groups, instances, target state and events (SPEC §5, §11); without it those routes are not served. */
+  runtime?: RuntimeHttpDeps;
   /** Replaces credential checking (tests). @default bearer token or session cookie, through `identity` */
   authenticate?: (c: Context) => Promise<Actor>;
   /** The client's address, for sign-in throttling and security events. */
@@ -27,6 +29,18 @@ export interface HttpDeps {
   maxBodyBytes?: number;
   /** Largest accepted import body. @default 256 MiB */
   maxImportBytes?: number;
+}
+
+/** What the deployment, environment-operation and read-side routes need besides the configuration. */
+export interface RuntimeHttpDeps {
+  /** Groups and instances. In embedded mode it answers 503 until local compute has started. */
+  compute: Compute;
+  /** The registry of the environments: target state (KV), catalog and health. */
+  registry: Registry;
+  deployments: DeploymentStore;
+  events: EventBus;
+  /** Wakes the deployment driver at once after a request or a cancel, instead of at its next tick. */
+  wakeDriver?: () => void;
 }
 
 export interface AppEnv {

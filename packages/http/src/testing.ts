@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { aFixedClock, sequentialIds } from '@envmgr/test-support';
 import { createHttpApp } from './app.js';
-import type { App, HttpLogger } from './context.js';
+import type { App, HttpLogger, RuntimeHttpDeps } from './context.js';
 
 export interface TestApp {
   app: App;
@@ -25,7 +25,9 @@ export interface TestApp {
 }
 
 /** The HTTP app over memory adapters, with a helper to call it; for API tests. */
-export function aTestApp(opts: { store?: ConfigStore; maxBodyBytes?: number; identity?: IdentityDeps; realAuth?: boolean } = {}): TestApp {
+export function aTestApp(
+  opts: { store?: ConfigStore; maxBodyBytes?: number; identity?: IdentityDeps; realAuth?: boolean; runtime?: RuntimeHttpDeps } = {},
+): TestApp {
   const store = opts.store ?? createMemoryConfigStore();
   const clock = aFixedClock(Date.UTC(2026, 10, 23, 12));
   const errors: Record<string, unknown>[] = [];
@@ -48,6 +50,7 @@ export function aTestApp(opts: { store?: ConfigStore; maxBodyBytes?: number; ide
     // tests act as an administrator named by x-test-user unless they exercise sign-in (opts.realAuth)
     ...(opts.realAuth ? {} : { authenticate: (c: Context) => Promise.resolve(testAdmin(c.req.header('x-test-user') ?? 'tester')) }),
     ...(opts.maxBodyBytes ? { maxBodyBytes: opts.maxBodyBytes } : {}),
+    ...(opts.runtime ? { runtime: opts.runtime } : {}),
   });
   return {
     app,

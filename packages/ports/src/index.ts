@@ -12,3 +12,4 @@ export * from './identity/directory.js';
 export { parseGoDuration } from './registry/go-duration.js';
 export * from './locks/lock.js';
 export * from './deployments/deployment-store.js';
+export * from './events/event-bus.js';

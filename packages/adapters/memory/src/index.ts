@@ -2,3 +2,4 @@ export { createMemoryConfigStore } from './config/memory-config-store.js';
 export { createMemoryCredentialStore } from './identity/memory-credential-store.js';
 export { createInProcessLock } from './locks/in-process-lock.js';
 export { createMemoryDeploymentStore } from './deployments/memory-deployment-store.js';
+export { createInProcessEventBus } from './events/in-process-event-bus.js';

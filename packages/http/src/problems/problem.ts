@@ -11,6 +11,8 @@ const STATUS: Record<ErrorKind, number> = {
   'too-large': 413,
   'unsupported-media-type': 415,
   'precondition-required': 428,
+  unprocessable: 422,
+  locked: 423,
   'not-implemented': 501,
   'rate-limited': 429,
   unavailable: 503,

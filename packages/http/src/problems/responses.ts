@@ -10,6 +10,8 @@ const DESCRIPTIONS: Record<number, string> = {
   409: 'conflict: stale version, existing key, referenced item or taken unique value',
   413: 'request body too large',
   415: 'request body is not JSON',
+  422: 'well-formed, but the configuration does not allow it; the problem says what to fix',
+  423: 'the environment is locked against this; the problem names who locked it and why',
   428: 'the version you read is required (If-Match or expected-version)',
   429: 'too many attempts; wait for Retry-After seconds',
   500: 'unexpected error; quote the requestId',
