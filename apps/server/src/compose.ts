@@ -6,11 +6,15 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { createFsBlobStore, createFsPackageStore } from '@envmgr/adapter-packages-fs';
 import { createBuiltinRegistry, startRegistryServer, type BuiltinRegistry, type RegistryServer } from '@envmgr/adapter-registry-builtin';
 import { createSqliteConfigStore, createSqliteCredentialStore } from '@envmgr/adapter-config-sqlite';
-import { createMemoryConfigStore, createMemoryCredentialStore } from '@envmgr/adapter-memory';
+import { createInProcessEventBus, createInProcessLock, createMemoryConfigStore, createMemoryCredentialStore, createMemoryDeploymentStore } from '@envmgr/adapter-memory';
+import { createSqliteDeploymentStore } from '@envmgr/adapter-config-sqlite';
 import { createLdapDirectory } from '@envmgr/adapter-directory-ldap';
 import { bootstrapAdmin, type IdentityDeps } from '@envmgr/app';
 import { createHttpApp, type App, type HttpLogger } from '@envmgr/http';
-import type { ConfigStore, CredentialStore, Directory } from '@envmgr/ports';
+import { deploymentIndex, type ConfigStore, type CredentialStore, type DeploymentStore, type Directory, type EventBus, type Lock } from '@envmgr/ports';
+import type { DeploymentDeps } from '@envmgr/app';
+import { createLateCompute, type LateCompute } from './late-compute.js';
+import { startDriverLoop, type DriverLoop } from './driver-loop.js';
 import type { ServerConfig } from './config.js';
 import { createArgon2Hasher, createJwtSigner, createRandomSource } from './identity/crypto-adapters.js';
 import { generatePassword, loadSigningKey, writeInitialPassword } from './identity/secrets.js';
@@ -21,6 +25,17 @@ export interface Server {
   identity: IdentityDeps;
   /** The built-in registry (target state, catalog, health) that agents talk to. */
   registry: BuiltinRegistry;
+  /** Groups and instances; bound to local compute once it has started (`bindCompute`). */
+  compute: LateCompute;
+  deployments: DeploymentStore;
+  events: EventBus;
+  lock: Lock;
+  /** What the deployment use cases and the driver work with. */
+  deploymentDeps: DeploymentDeps;
+  /** Starts the deployment driver in this process (after compute is bound). */
+  startDriver(): DriverLoop;
+  /** Stops the driver (before compute closes); `close` does it too. */
+  stopDriver(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -43,6 +58,28 @@ export function composeServer(config: ServerConfig, logger: HttpLogger): Server 
     sessionTtlSeconds: config.sessionTtlSeconds,
     ...buildDirectory(config),
   };
+  const registry = createBuiltinRegistry({ path: join(config.dataDir, 'registry.db') });
+  const compute = createLateCompute();
+  const deployments = buildDeploymentStore(config);
+  const events = createInProcessEventBus({ now: clock.now });
+  const lock = createInProcessLock({ clock });
+  const packageStore = createFsPackageStore({ root: join(config.dataDir, 'packages') });
+  const deploymentDeps: DeploymentDeps = {
+    config: { store },
+    packages: packageStore,
+    deployments,
+    compute,
+    registry,
+    events,
+    clock,
+    ids: { next: () => randomUUID() },
+    settings: {
+      ...(config.deploymentTimeoutMs !== undefined ? { overallTimeoutMs: config.deploymentTimeoutMs } : {}),
+      ...(config.nodeTimeoutMs !== undefined ? { nodeTimeoutMs: config.nodeTimeoutMs } : {}),
+      ...(config.healthDeadlineMs !== undefined ? { healthDeadlineMs: config.healthDeadlineMs } : {}),
+    },
+  };
+  let driver: DriverLoop | undefined;
   const app = createHttpApp({
     config: { store, clock, hasher, credentials },
     identity,
@@ -57,20 +94,34 @@ export function composeServer(config: ServerConfig, logger: HttpLogger): Server 
     },
     maxBodyBytes: config.maxBodyBytes,
     packages: {
-      store: createFsPackageStore({ root: join(config.dataDir, 'packages') }),
+      store: packageStore,
       blobs: createFsBlobStore({ root: join(config.dataDir, 'blobs') }),
       stagingDir: join(config.dataDir, 'staging'),
       maxPackageBytes: config.maxPackageBytes,
       maxLogBytes: config.maxLogBytes,
     },
+    runtime: { compute, registry, deployments, events, deploymentIds: deploymentDeps.ids, wakeDriver: () => driver?.wake() },
   });
-  const registry = createBuiltinRegistry({ path: join(config.dataDir, 'registry.db') });
   return {
     app,
     store,
     identity,
     registry,
+    compute,
+    deployments,
+    events,
+    lock,
+    deploymentDeps,
+    startDriver() {
+      driver ??= startDriverLoop(deploymentDeps, { lock, holder: `envmgr-${process.pid}-${randomUUID().slice(0, 8)}`, intervalMs: config.driverIntervalMs, logger });
+      return driver;
+    },
+    stopDriver: async () => {
+      await driver?.stop();
+    },
     close: async () => {
+      await driver?.stop();
+      await deployments.close();
       await registry.close();
       await store.close();
       await credentials.close();
@@ -102,6 +153,12 @@ function buildDirectory(config: ServerConfig): { directory?: Directory } {
       ...(config.ldapGroupFilter ? { groupFilter: config.ldapGroupFilter } : {}),
     }),
   };
+}
+
+function buildDeploymentStore(config: ServerConfig): DeploymentStore {
+  return config.store === 'memory'
+    ? createMemoryDeploymentStore({ indexOf: deploymentIndex })
+    : createSqliteDeploymentStore({ path: join(config.dataDir, 'deployments.db'), indexOf: deploymentIndex });
 }
 
 function buildStores(config: ServerConfig): { store: ConfigStore; credentials: CredentialStore } {

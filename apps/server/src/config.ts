@@ -29,6 +29,14 @@ const ServerConfigSchema = z.object({
   agentCommand: z.string().min(1).optional(),
   /** ENVMGR_AGENT_MIN_FREE_DISK_MB: passed to local agents; an install needs this much free disk. @default the agent's (2048) */
   agentMinFreeDiskMb: z.coerce.number().int().min(1).optional(),
+  /** ENVMGR_DRIVER_INTERVAL_MS: pause between passes of the deployment driver while nothing wakes it. @default 1000 */
+  driverIntervalMs: z.coerce.number().int().min(10).max(600_000).default(1000),
+  /** ENVMGR_DEPLOYMENT_TIMEOUT_MS: a deployment fails when it has not ended this long after its request. @default 3600000 (EM's 60 min) */
+  deploymentTimeoutMs: z.coerce.number().int().min(1000).optional(),
+  /** ENVMGR_NODE_TIMEOUT_MS: an instance may stay In Progress this long. @default the installation timeout (20 min) */
+  nodeTimeoutMs: z.coerce.number().int().min(1000).optional(),
+  /** ENVMGR_HEALTH_DEADLINE_MS: an instance that installed must pass its health checks within this. @default 300000 */
+  healthDeadlineMs: z.coerce.number().int().min(1000).optional(),
   /** ENVMGR_MAX_PACKAGE_BYTES: largest package upload. @default 512 MiB */
   maxPackageBytes: z.coerce.number().int().min(1024).default(512 * 1024 * 1024),
   /** ENVMGR_MAX_LOG_BYTES: largest deployment-log upload. @default 16 MiB */
@@ -77,6 +85,10 @@ const ENV: Record<keyof z.infer<typeof ServerConfigSchema>, string> = {
   agentCommand: 'ENVMGR_AGENT_COMMAND',
   agentMinFreeDiskMb: 'ENVMGR_AGENT_MIN_FREE_DISK_MB',
   maxLogBytes: 'ENVMGR_MAX_LOG_BYTES',
+  driverIntervalMs: 'ENVMGR_DRIVER_INTERVAL_MS',
+  deploymentTimeoutMs: 'ENVMGR_DEPLOYMENT_TIMEOUT_MS',
+  nodeTimeoutMs: 'ENVMGR_NODE_TIMEOUT_MS',
+  healthDeadlineMs: 'ENVMGR_HEALTH_DEADLINE_MS',
   adminPassword: 'ENVMGR_ADMIN_PASSWORD',
   jwtSecret: 'ENVMGR_JWT_SECRET',
   tokenTtlSeconds: 'ENVMGR_TOKEN_TTL_SECONDS',

@@ -15,7 +15,8 @@ export const AGENT_ACCOUNT = { user: 'envmgr-agent', permissions: [{ Resource: '
 
 /**
  * Local compute: each instance of a group is a folder under <data>/compute plus a supervised agent process that
- * reaches the registry and EM's API on loopback, with a token of the `envmgr-agent` service account.
+ * reaches the registry and EM's API on loopback, with a token of the `envmgr-agent` service account. Binds it as the
+ * server's compute and starts the deployment driver, which needs it.
  */
 export async function startLocalCompute(
   server: Server,
@@ -36,12 +37,16 @@ export async function startLocalCompute(
       ...(config.agentMinFreeDiskMb !== undefined ? { ENVMGR_AGENT_MIN_FREE_DISK_MB: String(config.agentMinFreeDiskMb) } : {}),
     },
   });
-  return createLocalCompute({
+  const compute = createLocalCompute({
     root: join(config.dataDir, 'compute'),
     launcher,
     onInstanceTerminated: (instance) => cleanUpAfter(server, instance),
     onError: (err) => logger.error({ err }, 'local compute: a reconcile pass failed; it is retried'),
   });
+  // the HTTP app and the deployment driver reach compute through the server's stand-in
+  server.compute.bind(compute);
+  server.startDriver();
+  return compute;
 }
 
 /**

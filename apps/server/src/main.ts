@@ -46,7 +46,7 @@ function shutdown(signal: string): void {
   logger.info({ signal }, 'shutting down');
   http.close(() => {
     // instances keep running while EM is down; the next start re-adopts them
-    stopCompute().then(() => registryServer.close()).then(() => server.close()).then(
+    server.stopDriver().then(() => stopCompute()).then(() => registryServer.close()).then(() => server.close()).then(
       () => process.exit(0),
       (err: unknown) => {
         logger.error({ err }, 'closing the store failed');

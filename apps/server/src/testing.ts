@@ -25,9 +25,9 @@ export interface RunningServer {
 const quiet: HttpLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** Starts EM as `npm start` does (SQLite in a temp data dir) on a free loopback port. */
-export async function startServer(opts: { dataDir?: string; port?: number } = {}): Promise<RunningServer> {
+export async function startServer(opts: { dataDir?: string; port?: number; env?: Record<string, string> } = {}): Promise<RunningServer> {
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'envmgr-it-')));
-  const loaded = loadConfig({ ENVMGR_PORT: '0', ENVMGR_DATA_DIR: dataDir, ENVMGR_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD });
+  const loaded = loadConfig({ ENVMGR_PORT: '0', ENVMGR_DATA_DIR: dataDir, ENVMGR_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD, ...opts.env });
   if (!loaded.ok) throw new TypeError(loaded.problems.join('; '));
   const server = composeServer(loaded.config, quiet);
   await bootstrap(server, loaded.config);
@@ -35,7 +35,7 @@ export async function startServer(opts: { dataDir?: string; port?: number } = {}
   await new Promise<void>((resolve) => http.once('listening', () => resolve()));
   const { port } = http.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
-  const login = await fetch(`${url}/api/v1/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: TEST_ADMIN_PASSWORD }) });
+  const login = await signIn(url);
   const { token } = (await login.json()) as { token: string };
   return {
     url,
@@ -52,6 +52,13 @@ export async function startServer(opts: { dataDir?: string; port?: number } = {}
   };
 }
 
+/** Signs the admin in; retried once, since a connection kept alive to a server stopped on this port fails first. */
+async function signIn(url: string): Promise<Response> {
+  const attempt = () =>
+    fetch(`${url}/api/v1/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: TEST_ADMIN_PASSWORD }) });
+  return attempt().catch(attempt);
+}
+
 export interface FullServer extends RunningServer {
   compute: LocalCompute;
   registryUrl: string;
@@ -63,8 +70,8 @@ export interface FullServer extends RunningServer {
  * Like `startServer`, plus the registry and local compute running the built agent. Give the ports and data dir of
  * a stopped one to restart it as EM restarts: its agents keep the addresses they were started with.
  */
-export async function startFullServer(opts: { dataDir?: string; port?: number; registryPort?: number } = {}): Promise<FullServer> {
-  const base = await startServer({ ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), ...(opts.port ? { port: opts.port } : {}) });
+export async function startFullServer(opts: { dataDir?: string; port?: number; registryPort?: number; env?: Record<string, string> } = {}): Promise<FullServer> {
+  const base = await startServer({ ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), ...(opts.port ? { port: opts.port } : {}), ...(opts.env ? { env: opts.env } : {}) });
   const port = Number(new URL(base.url).port);
   const loaded = loadConfig({
     ENVMGR_PORT: String(port),
@@ -72,6 +79,7 @@ export async function startFullServer(opts: { dataDir?: string; port?: number; r
     ENVMGR_DATA_DIR: base.dataDir,
     // the test machine's free disk is not what these tests are about
     ENVMGR_AGENT_MIN_FREE_DISK_MB: '1',
+    ...opts.env,
   });
   if (!loaded.ok) throw new TypeError(loaded.problems.join('; '));
   const registry = await serveRegistry(base.server, loaded.config);
@@ -83,6 +91,7 @@ export async function startFullServer(opts: { dataDir?: string; port?: number; r
     registryPort: registry.port,
     port,
     async stop(o = {}) {
+      await base.server.stopDriver();
       await compute.close();
       await registry.close();
       await base.stop(o);

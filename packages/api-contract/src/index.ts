@@ -8,3 +8,4 @@ export * from './config/legacy-import.js';
 export * from './client/index.js';
 export * from './packages/package-schemas.js';
 export * from './packages/packages-client.js';
+export * from './deployments/deployment-schemas.js';

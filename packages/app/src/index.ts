@@ -7,3 +7,4 @@ export * from './audit/audit.js';
 export * from './identity/index.js';
 export * from './packages/index.js';
 export * from './environments/environment-ops.js';
+export * from './deployments/index.js';

@@ -298,3 +298,15 @@ export class EnvironmentLockedError extends DomainError {
     });
   }
 }
+
+/** A refusal whose kind and code come from a pure decision (e.g. a `DeploymentRefusal` of the deployment core). */
+export class RefusedError extends DomainError {
+  constructor(
+    readonly kind: ErrorKind,
+    readonly code: string,
+    message: string,
+    details: Record<string, unknown> = {},
+  ) {
+    super(message, details);
+  }
+}

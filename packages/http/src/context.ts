@@ -39,6 +39,8 @@ export interface RuntimeHttpDeps {
   registry: Registry;
   deployments: DeploymentStore;
   events: EventBus;
+  /** Ids of new deployments. @default the request ids' source */
+  deploymentIds?: IdSource;
   /** Wakes the deployment driver at once after a request or a cancel, instead of at its next tick. */
   wakeDriver?: () => void;
 }

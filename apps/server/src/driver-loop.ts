@@ -1,0 +1,71 @@
+import { createDriverPass, type DeploymentDeps, type DriverPass } from '@envmgr/app';
+import type { Lock, Registry } from '@envmgr/ports';
+import type { HttpLogger } from '@envmgr/http';
+
+export interface DriverLoop {
+  wake(): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs the deployment driver's passes in this process: one every `intervalMs`, at once when woken (a request, a
+ * cancel), and whenever an agent writes a status under `deployments/` in the registry (a blocking read), so that a
+ * deployment moves on as soon as its instances report.
+ */
+export function startDriverLoop(deps: DeploymentDeps & { registry: Registry }, opts: { lock: Lock; holder: string; intervalMs: number; logger: HttpLogger }): DriverLoop {
+  const driver: DriverPass = createDriverPass(deps, {
+    lock: opts.lock,
+    holder: opts.holder,
+    onError: (err, deploymentId) => opts.logger.error({ err, deploymentId }, 'deployment driver: a step failed; it is retried on the next pass'),
+  });
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let running: Promise<unknown> | undefined;
+  let again = false;
+
+  const schedule = (ms: number) => {
+    if (stopped) return;
+    clearTimeout(timer);
+    timer = setTimeout(tick, ms);
+  };
+  function tick(): void {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = driver.run().catch((err: unknown) => opts.logger.error({ err }, 'deployment driver: a pass failed; it is retried'));
+    void running.then(() => {
+      running = undefined;
+      const next = again ? 0 : opts.intervalMs;
+      again = false;
+      schedule(next);
+    });
+  }
+  const watching = new AbortController();
+  void watchStatuses(deps.registry, watching.signal, () => schedule(0));
+  schedule(0);
+  return {
+    wake: () => schedule(0),
+    async stop() {
+      stopped = true;
+      watching.abort();
+      clearTimeout(timer);
+      if (running) await running;
+      await driver.release();
+    },
+  };
+}
+
+/** Wakes the driver on every change under `deployments/` (agents' node statuses), by blocking reads. */
+async function watchStatuses(registry: Registry, signal: AbortSignal, wake: () => void): Promise<void> {
+  let index = 0;
+  while (!signal.aborted) {
+    try {
+      const r = await registry.kvKeys('deployments/', { index, waitMs: 10_000, signal });
+      if (index !== 0 && r.index !== index) wake();
+      index = r.index;
+    } catch {
+      if (!signal.aborted) await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+}
