@@ -1,12 +1,13 @@
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { agentBenchmark } from './agent.js';
+import { deploymentBenchmark } from './deployments.js';
 import { exportImportBenchmark } from './export-import.js';
 import { latencyBenchmark } from './latency.js';
 import { renderTable, summary, writeResults, type BenchTable } from './report.js';
 
 /*
- * `npm run bench [name]`: measures issue #3's and #5's targets and prints each beside its target and a baseline
+ * `npm run bench [name]`: measures issue #3's, #5's and #6's targets and prints each beside its target and a baseline
  * measured in the same run. A missed target is reported, not failed: the exit code is 0 unless the benchmark itself
  * breaks. With a name (`node bench/dist/run.js agent`) only the benchmarks whose name contains it run, and the
  * results go to .bench/results-<name>.json, leaving the full run's results.json alone.
@@ -17,6 +18,7 @@ const BENCHMARKS: { name: string; run: (log: Log) => Promise<BenchTable | BenchT
   { name: 'latency', run: latencyBenchmark },
   { name: 'export-import', run: exportImportBenchmark },
   { name: 'agent', run: agentBenchmark },
+  { name: 'deployments', run: deploymentBenchmark },
 ];
 const filter = process.argv[2];
 const RESULTS = fileURLToPath(new URL(`../../.bench/results${filter ? `-${filter.replace(/[^\w.-]/g, '_')}` : ''}.json`, import.meta.url));

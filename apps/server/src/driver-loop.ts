@@ -2,6 +2,9 @@ import { createDriverPass, type DeploymentDeps, type DriverPass } from '@envmgr/
 import type { Lock, Registry } from '@envmgr/ports';
 import type { HttpLogger } from '@envmgr/http';
 
+/** The shortest time between the starts of two passes. */
+const MIN_GAP_MS = 100;
+
 export interface DriverLoop {
   wake(): void;
   stop(): Promise<void>;
@@ -20,23 +23,30 @@ export function startDriverLoop(deps: DeploymentDeps & { registry: Registry }, o
   });
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let running: Promise<unknown> | undefined;
+  let running: Promise<{ active: number; changed: number }> | undefined;
   let again = false;
 
+  let lastStart = 0;
   const schedule = (ms: number) => {
     if (stopped) return;
     clearTimeout(timer);
-    timer = setTimeout(tick, ms);
+    // passes start at least MIN_GAP_MS apart: a hundred agents reporting at once make one pass, not a hundred
+    timer = setTimeout(tick, Math.max(ms, lastStart + MIN_GAP_MS - Date.now()));
   };
   function tick(): void {
     if (running) {
       again = true;
       return;
     }
-    running = driver.run().catch((err: unknown) => opts.logger.error({ err }, 'deployment driver: a pass failed; it is retried'));
-    void running.then(() => {
+    lastStart = Date.now();
+    running = driver.run().catch((err: unknown) => {
+      opts.logger.error({ err }, 'deployment driver: a pass failed; it is retried');
+      return { active: 0, changed: 0 };
+    });
+    void running.then((r) => {
       running = undefined;
-      const next = again ? 0 : opts.intervalMs;
+      // a deployment that moved may move again at once: do not make it wait for the interval
+      const next = again || r.changed > 0 ? 0 : opts.intervalMs;
       again = false;
       schedule(next);
     });

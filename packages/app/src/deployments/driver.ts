@@ -21,8 +21,11 @@ export interface DriverOptions {
 }
 
 export interface DriverPass {
-  /** One pass: the number of active deployments looked at; 0 when another server holds the lock. */
-  run(): Promise<number>;
+  /**
+   * One pass: how many active deployments it looked at and how many of them moved on (0 and 0 when another server
+   * holds the lock). A deployment that moved may move again at once (e.g. requested → provisioning → deploying).
+   */
+  run(): Promise<{ active: number; changed: number }>;
   /** Gives the lock up (when stopping), so that another server takes over without waiting for the lease. */
   release(): Promise<void>;
 }
@@ -43,7 +46,7 @@ export function createDriverPass(deps: DeploymentDeps, opts: DriverOptions): Dri
       const got = await opts.lock.tryAcquire(DRIVER_LOCK, opts.holder, lease);
       if (!got.acquired) {
         leading = false;
-        return 0;
+        return { active: 0, changed: 0 };
       }
       if (!leading) {
         leading = true;
@@ -51,10 +54,15 @@ export function createDriverPass(deps: DeploymentDeps, opts: DriverOptions): Dri
         runId = `${opts.holder}#${runs}@${deps.clock.now()}`;
       }
       const active = await listActive(deps);
-      await forEachLimited(active, opts.concurrency ?? 8, (s) =>
-        step(deps, s, runId).catch((err: unknown) => (err instanceof VersionConflictError ? undefined : opts.onError?.(err, s.record.id))),
-      );
-      return active.length;
+      let changed = 0;
+      await forEachLimited(active, opts.concurrency ?? 8, async (s) => {
+        try {
+          if ((await step(deps, s, runId)) !== s.record) changed += 1;
+        } catch (err) {
+          if (!(err instanceof VersionConflictError)) opts.onError?.(err, s.record.id);
+        }
+      });
+      return { active: active.length, changed };
     },
     async release() {
       if (leading) await opts.lock.release(DRIVER_LOCK, opts.holder);
