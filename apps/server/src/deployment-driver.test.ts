@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createInProcessEventBus, createInProcessLock, createMemoryCompute, createMemoryConfigStore, createMemoryDeploymentStore, type MemoryCompute } from '@envmgr/adapter-memory';
 import { createBuiltinRegistry, type BuiltinRegistry } from '@envmgr/adapter-registry-builtin';
 import { cancelDeployment, createDriverPass, createItem, requestDeployment, step, type DeploymentDeps, type RequestContext } from '@envmgr/app';
-import { nodeStatusKey, overallStatusKey, roleServiceKey, ValidationError, type Deployment, type JsonObject } from '@envmgr/domain';
+import { nodeStatusKey, overallStatusKey, roleServiceKey, ValidationError, type Deployment } from '@envmgr/domain';
 import { deploymentIndex, type EmEvent } from '@envmgr/ports';
 import { createMemoryPackageStore } from '@envmgr/ports/testing';
 import { aCluster, aDeploymentMap, aFixedClock, anEnvironment, anEnvironmentType, aService, sequentialIds } from '@envmgr/test-support';
@@ -37,7 +37,7 @@ describe('deployment driver over memory compute and the built-in registry', () =
       ['deployment-maps', aDeploymentMap('Standard', ['Hello'])],
       ['environments', anEnvironment(ENV, { EnvironmentType: 'Dev', OwningCluster: 'Infra', DeploymentMap: 'Standard' })],
     ] as const) {
-      await createItem(cfg, admin, type, doc as JsonObject);
+      await createItem(cfg, admin, type, doc);
     }
     const packages = createMemoryPackageStore();
     await packages.put({ service: 'Hello', version: '1.0.0' }, (async function* () {
