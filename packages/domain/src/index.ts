@@ -9,3 +9,4 @@ export * from './config/commit-plan.js';
 export * from './identity/login-throttle.js';
 export * from './access/index.js';
 export * from './deployments/index.js';
+export * from './scheduling/index.js';
