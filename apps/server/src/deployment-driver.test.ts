@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createInProcessEventBus, createInProcessLock, createMemoryCompute, createMemoryConfigStore, createMemoryDeploymentStore, type MemoryCompute } from '@envmgr/adapter-memory';
 import { createBuiltinRegistry, type BuiltinRegistry } from '@envmgr/adapter-registry-builtin';
 import { cancelDeployment, createDriverPass, createItem, requestDeployment, step, type DeploymentDeps, type RequestContext } from '@envmgr/app';
-import { nodeStatusKey, overallStatusKey, roleServiceKey, ValidationError, type Deployment } from '@envmgr/domain';
+import { ForbiddenError, nodeStatusKey, overallStatusKey, roleServiceKey, ValidationError, type Deployment } from '@envmgr/domain';
 import { deploymentIndex, type EmEvent } from '@envmgr/ports';
 import { createMemoryPackageStore } from '@envmgr/ports/testing';
 import { aCluster, aDeploymentMap, aFixedClock, anEnvironment, anEnvironmentType, aService, sequentialIds } from '@envmgr/test-support';
@@ -177,5 +177,35 @@ describe('deployment driver over memory compute and the built-in registry', () =
     expect(await b.run()).toEqual({ active: 0, changed: 0 });
     await a.release();
     expect((await b.run()).active).toBe(1);
+  });
+
+  describe('who may deploy (SPEC §9)', () => {
+    const limited = (...extra: { Resource?: string; Access?: string; Clusters?: string[]; EnvironmentTypes?: string[] }[]): RequestContext => ({
+      actor: { name: 'dev', kind: 'user', user: 'dev', permissions: [{ Resource: '/deployments', Access: 'POST', Clusters: ['Infra'], EnvironmentTypes: ['Dev'] }, ...extra] as never },
+      requestId: 'r2',
+    });
+
+    it('needs POST /deployments in the server role\'s cluster and the environment\'s type', async () => {
+      const other: RequestContext = { actor: { ...limited().actor, permissions: [{ Resource: '/deployments', Access: 'POST', Clusters: ['Other'], EnvironmentTypes: ['Dev'] }] as never }, requestId: 'r3' };
+      await expect(requestDeployment(deps, other, { environment: ENV, service: 'Hello', version: '1.0.0' })).rejects.toBeInstanceOf(ForbiddenError);
+      const ok = await requestDeployment(deps, limited(), { environment: ENV, service: 'Hello', version: '1.0.0' });
+      expect(ok.dryRun).toBe(false);
+    });
+
+    it('a Secure server role also needs POST /permissions/securityzones/secure', async () => {
+      const cfg = { store: deps.config.store, clock, hasher: { sha256: (t: string) => t } };
+      const type = anEnvironmentType('Sec', { Subnets: { PrivateSecure: { AvailabilityZoneA: 's-a', AvailabilityZoneB: 's-b', Secure: true } } });
+      await createItem(cfg, admin, 'environment-types', type);
+      const map = aDeploymentMap('Vault', ['Hello']);
+      const role = ((map['Value'] as { DeploymentTarget: Record<string, unknown>[] }).DeploymentTarget[0] ??= {});
+      Object.assign(role, { SecurityZone: 'Secure', SubnetTypeName: 'PrivateSecure' });
+      await createItem(cfg, admin, 'deployment-maps', map);
+      await createItem(cfg, admin, 'environments', anEnvironment('sec1', { EnvironmentType: 'Sec', OwningCluster: 'Infra', DeploymentMap: 'Vault' }));
+      const req = { environment: 'sec1', service: 'Hello', version: '1.0.0', dryRun: true };
+      const inType = { Resource: '/deployments', Access: 'POST', Clusters: ['Infra'], EnvironmentTypes: ['Sec'] };
+      await expect(requestDeployment(deps, limited(inType), req)).rejects.toThrow(/securityzones\/secure/);
+      const r = await requestDeployment(deps, limited(inType, { Resource: '/permissions/securityzones/secure', Access: 'POST' }), req);
+      expect(r.dryRun).toBe(true);
+    });
   });
 });
