@@ -5,6 +5,7 @@ import { UsageError } from './failure.js';
 /** Filters each list route accepts (see the API's list routes). */
 export const LIST_FILTERS: Readonly<Partial<Record<ConfigType, readonly string[]>>> = {
   environments: ['environmentType', 'cluster'],
+  'environment-ops': ['deploymentsLocked', 'inMaintenance'],
   services: ['cluster'],
   'lb-settings': ['environment', 'frontend'],
   upstreams: ['environment', 'service'],
@@ -21,6 +22,7 @@ export const LEGACY_RESOURCES = [
   'lbupstream',
   'permissions',
   'services',
+  'opsenvironments',
 ] as const;
 
 export function parseType(value: string): ConfigType {

@@ -11,7 +11,17 @@ export const EXIT = {
   unreachable: 3,
   /** The server failed (5xx) or answered outside the contract. */
   serverError: 4,
+  /** Ctrl-C stopped a command that was waiting (e.g. `deploy --wait`); what it waited for goes on. */
+  interrupted: 130,
 } as const;
+
+/** The command has already printed what happened; exit with `exitCode` and print nothing more. */
+export class ExitWithCode extends Error {
+  constructor(readonly exitCode: number) {
+    super(`exit ${exitCode}`);
+    this.name = 'ExitWithCode';
+  }
+}
 
 /** The command line or an input file is wrong; exit 2. */
 export class UsageError extends Error {
@@ -63,6 +73,7 @@ export async function onItem<T>(target: Target, fn: () => Promise<T>): Promise<T
  * failed request carried, so a 401 hint names the one to fix.
  */
 export function reportError(err: unknown, write: (line: string) => void, auth?: AuthInfo): number {
+  if (err instanceof ExitWithCode) return err.exitCode;
   if (err instanceof UsageError || err instanceof CheckFailedError) {
     write(`error: ${err.message}`);
     if (err instanceof UsageError && err.hint) write(`hint: ${err.hint}`);

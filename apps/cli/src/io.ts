@@ -4,6 +4,10 @@ import { UsageError } from './failure.js';
 
 export interface Writer {
   write(chunk: string): unknown;
+  /** True for a terminal, where progress is redrawn in place (`deploy --wait`). */
+  readonly isTTY?: boolean | undefined;
+  /** The terminal's width in characters. */
+  readonly columns?: number | undefined;
 }
 
 /** The file operations behind the credentials file (reads go through {@link Io.readFile}). */
@@ -58,6 +62,11 @@ export interface Io {
   hostname?: (() => string) | undefined;
   /** Asks for a user name or password; absent when there is no terminal to ask on. */
   prompt?: Prompter | undefined;
+  /**
+   * Calls `handler` on Ctrl-C (SIGINT) instead of ending the process, until the returned function is called
+   * (`deploy --wait` then stops waiting). Absent: Ctrl-C ends the process as usual.
+   */
+  onInterrupt?: ((handler: () => void) => () => void) | undefined;
 }
 
 /** Reads `path` (or stdin for `-`) and parses it as JSON; an unreadable or malformed file is a usage error. */

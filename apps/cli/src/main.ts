@@ -24,4 +24,8 @@ process.exitCode = await run(process.argv.slice(2), {
   hostname,
   // Questions go to stderr, so they need a terminal there too; without one, --user and --password-stdin are needed.
   prompt: process.stdin.isTTY && process.stderr.isTTY ? terminalPrompter(process.stdin, process.stderr) : undefined,
+  onInterrupt: (handler) => {
+    process.on('SIGINT', handler);
+    return () => void process.off('SIGINT', handler);
+  },
 });

@@ -8,7 +8,11 @@ import { EXIT, reportError } from './failure.js';
 import type { Io } from './io.js';
 import { registerTransferCommands } from './transfer-commands.js';
 import { registerPackageCommands } from './package-commands.js';
+import { registerDeploymentCommands } from './deployment-commands.js';
 import { registerPermissionCommands } from './permission-commands.js';
+import { registerEnvironmentCommands } from './environment-commands.js';
+import { registerAsgCommands, registerInstanceCommands } from './operations-commands.js';
+import { registerServiceStateCommands } from './service-state-commands.js';
 
 /**
  * Runs one `envmgr` command line (without the `node envmgr` prefix) and resolves to its exit code:
@@ -31,7 +35,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
 function buildProgram(ctx: Context): Command {
   // Settings are copied to subcommands when they are created, so they come before any .command().
   const program = new Command('envmgr')
-    .description('Environment Manager command line: sign-in and API tokens, configuration, export/import and audit')
+    .description('Environment Manager command line: sign-in and API tokens, configuration, export/import, audit, deploy locks and maintenance')
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.write(s), writeErr: (s) => ctx.io.stderr.write(s) })
     .showHelpAfterError('(run with --help for usage)')
@@ -44,6 +48,11 @@ function buildProgram(ctx: Context): Command {
   registerTransferCommands(config, ctx);
   registerAuditCommands(program, ctx);
   registerPackageCommands(program, ctx);
+  registerDeploymentCommands(program, ctx);
   registerPermissionCommands(program, ctx);
+  registerEnvironmentCommands(program, ctx);
+  registerAsgCommands(program, ctx);
+  registerInstanceCommands(program, ctx);
+  registerServiceStateCommands(program, ctx);
   return program;
 }

@@ -22,12 +22,15 @@ interface Dep {
   nodes: { instanceId: string; status: string; health?: string }[];
 }
 
+let last: unknown;
+
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
   const until = Date.now() + timeoutMs;
+  last = undefined;
   for (;;) {
     const v = await probe().catch(() => undefined);
     if (v !== undefined) return v;
-    if (Date.now() > until) throw new TypeError(`timed out waiting for ${what}`);
+    if (Date.now() > until) throw new TypeError(`timed out waiting for ${what}${last ? `; last seen: ${JSON.stringify(last).slice(0, 3000)}` : ''}`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }
@@ -40,7 +43,11 @@ describe('deployments end to end (embedded mode)', () => {
     const r = await s.fetch('/api/v1/deployments', { method: 'POST', headers: json, body: JSON.stringify({ environment: ENV, service: SERVICE, version, ...extra }) });
     return { status: r.status, location: r.headers.get('location'), body: (await r.json()) as Dep & Record<string, unknown> };
   };
-  const get = async (id: string) => (await (await s.fetch(`/api/v1/deployments/${id}`)).json()) as Dep;
+  const get = async (id: string) => {
+    const d = (await (await s.fetch(`/api/v1/deployments/${id}`)).json()) as Dep;
+    last = d;
+    return d;
+  };
   const ended = (id: string, timeoutMs?: number) =>
     waitFor(`deployment ${id} to end`, async () => {
       const d = await get(id);

@@ -8,3 +8,5 @@ export * from './identity/index.js';
 export * from './packages/index.js';
 export * from './environments/environment-ops.js';
 export * from './deployments/index.js';
+export * from './operations/index.js';
+export * from './operations/service-state/index.js';

@@ -3,7 +3,7 @@ import { createMemoryConfigStore, createMemoryCredentialStore } from '@envmgr/ad
 import type { IdentityDeps } from '@envmgr/app';
 import type { Actor } from '@envmgr/domain';
 import type { Context } from 'hono';
-import type { ConfigStore } from '@envmgr/ports';
+import type { ConfigStore, PackageStore } from '@envmgr/ports';
 import { createMemoryBlobStore, createMemoryPackageStore } from '@envmgr/ports/testing';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,7 +26,7 @@ export interface TestApp {
 
 /** The HTTP app over memory adapters, with a helper to call it; for API tests. */
 export function aTestApp(
-  opts: { store?: ConfigStore; maxBodyBytes?: number; identity?: IdentityDeps; realAuth?: boolean; runtime?: RuntimeHttpDeps } = {},
+  opts: { store?: ConfigStore; maxBodyBytes?: number; identity?: IdentityDeps; realAuth?: boolean; runtime?: RuntimeHttpDeps; packageStore?: PackageStore } = {},
 ): TestApp {
   const store = opts.store ?? createMemoryConfigStore();
   const clock = aFixedClock(Date.UTC(2026, 10, 23, 12));
@@ -46,7 +46,7 @@ export function aTestApp(
     ids: sequentialIds('req'),
     logger,
     identity,
-    packages: { store: createMemoryPackageStore(), blobs: createMemoryBlobStore(), stagingDir: join(tmpdir(), 'envmgr-test-staging') },
+    packages: { store: opts.packageStore ?? createMemoryPackageStore(), blobs: createMemoryBlobStore(), stagingDir: join(tmpdir(), 'envmgr-test-staging') },
     // tests act as an administrator named by x-test-user unless they exercise sign-in (opts.realAuth)
     ...(opts.realAuth ? {} : { authenticate: (c: Context) => Promise.resolve(testAdmin(c.req.header('x-test-user') ?? 'tester')) }),
     ...(opts.maxBodyBytes ? { maxBodyBytes: opts.maxBodyBytes } : {}),

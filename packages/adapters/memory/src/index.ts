@@ -3,3 +3,4 @@ export { createMemoryCredentialStore } from './identity/memory-credential-store.
 export { createInProcessLock } from './locks/in-process-lock.js';
 export { createMemoryDeploymentStore } from './deployments/memory-deployment-store.js';
 export { createInProcessEventBus } from './events/in-process-event-bus.js';
+export { createMemoryCompute, type MemoryCompute, type MemoryComputeOptions } from './compute/memory-compute.js';

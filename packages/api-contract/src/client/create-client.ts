@@ -1,8 +1,12 @@
 import { createAuditApi, type AuditApi } from './audit-api.js';
 import { createConfigApi, type ConfigApi } from './config-api.js';
+import { createDeploymentsApi, type DeploymentsApi } from './deployments-api.js';
+import { createEnvironmentsApi, type EnvironmentsApi } from './environments-api.js';
 import { createIdentityApi, type IdentityApi } from './identity-api.js';
+import { createOperationsApi, type OperationsApi } from './operations-api.js';
 import { createTransferApi, type TransferApi } from './transfer-api.js';
 import { createTransport, type FetchLike } from './transport.js';
+import { createServiceStateApi, type ServiceStateApi } from '../service-state/service-state-client.js';
 
 export interface ClientOptions {
   /** The server's origin, e.g. `http://127.0.0.1:8080` (routes live under `/api/v1/`). */
@@ -24,7 +28,10 @@ export interface ClientOptions {
  * and `requestId`; no answer at all is code `unreachable` (status 0); a body that breaks the contract is
  * `invalid-response`.
  */
-export interface EnvMgrClient extends ConfigApi, TransferApi, AuditApi, IdentityApi {}
+export interface EnvMgrClient extends ConfigApi, TransferApi, AuditApi, IdentityApi, EnvironmentsApi, OperationsApi, ServiceStateApi {
+  /** Deployments: request, list, follow, cancel, redeploy, roll back. */
+  deployments: DeploymentsApi;
+}
 
 export function createClient(opts: ClientOptions): EnvMgrClient {
   const { token, ...rest } = opts;
@@ -34,7 +41,16 @@ export function createClient(opts: ClientOptions): EnvMgrClient {
     headers.authorization = `Bearer ${checkToken(token)}`;
   }
   const send = createTransport({ ...rest, headers, secrets: token === undefined ? [] : [token] });
-  return { ...createConfigApi(send), ...createTransferApi(send), ...createAuditApi(send), ...createIdentityApi(send) };
+  return {
+    ...createConfigApi(send),
+    ...createTransferApi(send),
+    ...createAuditApi(send),
+    ...createIdentityApi(send),
+    ...createEnvironmentsApi(send),
+    ...createServiceStateApi(send),
+    ...createOperationsApi(send),
+    ...createDeploymentsApi(send, { baseUrl: opts.baseUrl, fetch: opts.fetch, headers }),
+  };
 }
 
 /** A bearer token is one run of visible ASCII characters; anything else would break (or split) the header. */

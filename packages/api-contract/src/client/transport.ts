@@ -22,7 +22,7 @@ export type FetchLike = (
 export type QueryValue = string | number | boolean | undefined;
 
 export interface RequestSpec {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Path below `/api/v1/`, already encoded. */
   path: string;
   query?: Record<string, QueryValue> | undefined;

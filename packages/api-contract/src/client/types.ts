@@ -39,7 +39,8 @@ export interface PagingOptions {
 export interface ListItemsQuery extends PagingOptions {
   /**
    * Filters by indexed attribute, e.g. `{ environmentType: 'Dev' }`. Per type: environments `environmentType`,
-   * `cluster`; services `cluster`; lb-settings `environment`, `frontend`; upstreams `environment`, `service`.
+   * `cluster`; environment-ops `deploymentsLocked`, `inMaintenance` (`true`/`false`); services `cluster`; lb-settings
+   * `environment`, `frontend`; upstreams `environment`, `service`.
    */
   filters?: Readonly<Record<string, string>> | undefined;
 }

@@ -5,6 +5,7 @@ import { ClusterSchema } from './entities/cluster.js';
 import { DeploymentMapSchema } from './entities/deployment-map.js';
 import { EnvironmentTypeSchema } from './entities/environment-type.js';
 import { EnvironmentSchema } from './entities/environment.js';
+import { EnvironmentOpsSchema } from './entities/environment-ops.js';
 import { LBSettingSchema } from './entities/lb-setting.js';
 import { NotificationSettingsSchema } from './entities/notification-settings.js';
 import { PermissionSetSchema } from './entities/permission-set.js';
@@ -17,6 +18,7 @@ export * from './entities/cluster.js';
 export * from './entities/deployment-map.js';
 export * from './entities/environment-type.js';
 export * from './entities/environment.js';
+export * from './entities/environment-ops.js';
 export * from './entities/lb-setting.js';
 export * from './entities/notification-settings.js';
 export * from './entities/permission-set.js';
@@ -37,6 +39,7 @@ export const ENTITY_SCHEMAS = {
   services: ServiceSchema,
   'deployment-maps': DeploymentMapSchema,
   environments: EnvironmentSchema,
+  'environment-ops': EnvironmentOpsSchema,
   'lb-settings': LBSettingSchema,
   upstreams: UpstreamSchema,
   permissions: PermissionSetSchema,

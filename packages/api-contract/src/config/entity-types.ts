@@ -9,6 +9,7 @@ export const CONFIG_TYPES = [
   'services',
   'deployment-maps',
   'environments',
+  'environment-ops',
   'lb-settings',
   'upstreams',
   'permissions',

@@ -76,6 +76,24 @@ describe('convertLegacyExport: realistic EM exports', () => {
     });
   });
 
+  it('converts ops records from the InfraOpsEnvironment backup, retyping flags EM stored as strings', async () => {
+    const { items } = await converted('opsenvironments');
+    expect(items).toEqual([
+      {
+        EnvironmentName: 'c50',
+        Value: {
+          ManualScheduleUp: false,
+          ScheduleAutomatically: true,
+          DefaultSchedule: 'Start: 0 8 * * 1,2,3,4,5; Stop: 0 19 * * 1,2,3,4,5 | Europe/London',
+          DeploymentsLocked: false,
+          EnvironmentInMaintenance: false,
+        },
+        Version: 7,
+      },
+      { EnvironmentName: 'pr1', Value: { ManualScheduleUp: true, ScheduleAutomatically: false, DeploymentsLocked: true, EnvironmentInMaintenance: false }, Version: 2 },
+    ]);
+  });
+
   it('drops the derived AccountId and LoadBalancerGroup of LB settings', async () => {
     const { items } = await converted('lbsettings');
     expect(items[0]).toEqual({

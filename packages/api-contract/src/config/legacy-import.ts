@@ -10,7 +10,10 @@ import { ENTITY_SCHEMAS } from './entity-schemas.js';
  * stays, so the entity schema reports it instead of the data silently changing.
  */
 
-/** EM's export resource names (plus notification settings, which EM omitted) and the configuration types they hold. */
+/**
+ * EM's export resource names (plus notification settings and ops records, which EM omitted; their items come from
+ * the nightly backup of ConfigNotificationSettings and InfraOpsEnvironment) and the configuration types they hold.
+ */
 export const LEGACY_RESOURCES = {
   accounts: 'accounts',
   clusters: 'clusters',
@@ -22,6 +25,7 @@ export const LEGACY_RESOURCES = {
   permissions: 'permissions',
   services: 'services',
   notificationsettings: 'notification-settings',
+  opsenvironments: 'environment-ops',
 } as const satisfies Record<string, ConfigType>;
 export type LegacyResource = keyof typeof LEGACY_RESOURCES;
 
@@ -43,7 +47,10 @@ const NUMERIC_FIELDS = new Set([
   'SchemaVersion', 'Port', 'BluePort', 'GreenPort', 'MinCapacity', 'DesiredCapacity', 'MaxCapacity', 'Size', 'TerminationDelay',
   'Weight', 'MaxFails', 'UpStreamKeepalives', 'Priority', 'IfConditionPriority', 'Fails', 'Passes', 'ReturnCode', 'MarkForDeleteTimestamp',
 ]);
-const BOOLEAN_FIELDS = new Set(['IncludeAMIs', 'FleetPerSlice', 'IsOne', 'FrontEnd', 'SSL', 'SiteInMaintenance', 'Tokenise', 'Secure', 'MarkForDelete']);
+const BOOLEAN_FIELDS = new Set([
+  'IncludeAMIs', 'FleetPerSlice', 'IsOne', 'FrontEnd', 'SSL', 'SiteInMaintenance', 'Tokenise', 'Secure', 'MarkForDelete',
+  'ManualScheduleUp', 'ScheduleAutomatically', 'DeploymentsLocked', 'EnvironmentInMaintenance',
+]);
 // nginx reads a bare number as seconds (or bytes for ZoneSize), so the number's string form means the same.
 const DURATION_FIELDS = new Set(['FailTimeout', 'SlowStart', 'ZoneSize']);
 // DynamoDB stored account numbers as numbers, which lose leading zeros.
@@ -175,6 +182,7 @@ function identityOf(type: ConfigType, item: Obj): { field: string; key: string }
     services: ['ServiceName', text(item['ServiceName'])],
     'deployment-maps': ['DeploymentMapName', text(item['DeploymentMapName'])],
     environments: ['EnvironmentName', text(item['EnvironmentName'])],
+    'environment-ops': ['EnvironmentName', text(item['EnvironmentName'])],
     'lb-settings': ['VHostName', text(item['EnvironmentName'], item['VHostName'])],
     upstreams: ['Value.UpstreamName', text(value['EnvironmentName'], value['UpstreamName'])],
     permissions: ['Name', text(item['Name'])],

@@ -4,6 +4,7 @@ import {
   ENTITY_TYPES,
   itemFacts,
   jsonEqual,
+  OWNED_TYPES,
   ValidationError,
   type EntityType,
   type FieldProblem,
@@ -114,12 +115,36 @@ async function planImport(
       }
     }
   }
+  await cascadeOwned(store, items, out, overlay);
   const resolve = await loadResolver(store, checks, overlay);
   for (const c of checks) {
     for (const p of checkItem(c.type, c.data, { resolve, before: c.before })) out.problems.push({ path: c.path ? `${c.path}.${p.path}` : p.path, message: p.message });
   }
   out.problems.push(...(await stillReferenced(store, out.changes, overlay)));
   return out;
+}
+
+/**
+ * A replace that deletes an item also deletes what it owns (an environment's ops record), unless the document
+ * carries that type itself: then the document decides, and an ops record it keeps for a deleted environment is reported.
+ */
+async function cascadeOwned(
+  store: ConfigStore,
+  items: Partial<Record<EntityType, ImportItem[]>>,
+  out: Planned,
+  overlay: Map<string, JsonObject | null>,
+): Promise<void> {
+  for (const c of [...out.changes]) {
+    if (c.op !== 'delete') continue;
+    for (const type of OWNED_TYPES[c.type] ?? []) {
+      if (items[type] || overlay.has(overlayKey(type, c.key))) continue;
+      const owned = await store.get(type, c.key);
+      if (!owned) continue;
+      overlay.set(overlayKey(type, c.key), null);
+      out.changes.unshift({ op: 'delete', type, key: c.key, expectedVersion: owned.version });
+      out.report.push({ op: 'delete', type, key: c.key, fromVersion: owned.version });
+    }
+  }
 }
 
 /** Deletions whose stored referrers the import leaves in place. */

@@ -3,8 +3,10 @@ import {
   ENTITIES,
   itemFacts,
   NotFoundError,
+  OWNED_TYPES,
   PreconditionRequiredError,
   ValidationError,
+  VersionConflictError,
   type ConfigItem,
   type EntityType,
   type JsonObject,
@@ -86,7 +88,10 @@ export async function updateItem(
   return item as ConfigItem;
 }
 
-/** Deletes an item at `expectedVersion`. Throws NotFoundError, VersionConflictError, ReferencedError. */
+/**
+ * Deletes an item at `expectedVersion`, with the items it owns (an environment's ops record) in the same commit.
+ * Throws NotFoundError, VersionConflictError, ReferencedError.
+ */
 export async function deleteItem(
   deps: ConfigDeps,
   req: RequestContext,
@@ -97,8 +102,31 @@ export async function deleteItem(
   if (!before) throw new NotFoundError(ENTITIES[cmd.type].label, cmd.key);
   await authorizeAndCheck(deps, req, { method: 'DELETE', resource: configResource(cmd.type, cmd.key), type: cmd.type, data: undefined, before: before.data });
   await assertAdminRemains(deps.store, { type: cmd.type, key: cmd.key, data: undefined });
-  await commitOne(deps, req, { op: 'delete', type: cmd.type, key: cmd.key, expectedVersion });
+  await commitWithCascade(deps, req, { op: 'delete', type: cmd.type, key: cmd.key, expectedVersion });
   if (cmd.type === 'users' && deps.credentials) await forgetCredentials(deps.credentials, cmd.key, deps.clock.now());
+}
+
+/** Deletes of the items the deleted item owns, at their current versions; they come first, as referrers. */
+async function cascadeOf(store: ConfigDeps['store'], type: EntityType, key: string): Promise<ConfigChange[]> {
+  const owned = await Promise.all((OWNED_TYPES[type] ?? []).map((t) => store.get(t, key)));
+  return owned.flatMap((item) => (item ? [{ op: 'delete' as const, type: item.type, key: item.key, expectedVersion: item.version }] : []));
+}
+
+/**
+ * Deletes an item together with what it owns, in one commit, so the audit records both under the request. An owned
+ * item changed since it was read (a lock taken meanwhile) is read again; the item's own stale version is the caller's.
+ */
+async function commitWithCascade(deps: ConfigDeps, req: RequestContext, change: Extract<ConfigChange, { op: 'delete' }>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const cascade = await cascadeOf(deps.store, change.type, change.key);
+    try {
+      await deps.store.commit([...cascade, change], changeContext(deps, req));
+      return;
+    } catch (err) {
+      if (!(err instanceof VersionConflictError) || cascade.length === 0 || attempt >= 3) throw err;
+      if ((await deps.store.get(change.type, change.key))?.version !== change.expectedVersion) throw err;
+    }
+  }
 }
 
 /** A deleted user's password and tokens must not come back if the name is used again. */

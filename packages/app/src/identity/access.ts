@@ -1,4 +1,15 @@
-import { authorize, ForbiddenError, isAdmin, stringAt, UnauthenticatedError, type Actor, type EntityType, type JsonObject, type Resolve } from '@envmgr/domain';
+import {
+  authorize,
+  ForbiddenError,
+  isAdmin,
+  stringAt,
+  UnauthenticatedError,
+  type AccessRequest,
+  type Actor,
+  type EntityType,
+  type JsonObject,
+  type Resolve,
+} from '@envmgr/domain';
 
 /** Throws 401 for anonymous callers: every read needs a signed-in user. */
 export function requireSignedIn(actor: Actor): void {
@@ -13,10 +24,22 @@ export function requirePasswordSignIn(actor: Actor, what: string): void {
   if (actor.kind !== 'user') throw new ForbiddenError(`${what} needs a password sign-in (envmgr login), not an API token`, {}, 'token-cannot-mint');
 }
 
-/** Throws 403 unless the actor (and its token's limit) may make this write. */
-export function requirePermission(actor: Actor, req: { method: string; resource: string; clusters?: string[]; environmentTypes?: string[] }): void {
+/**
+ * Throws 403 unless the actor (and its token's limit) may make this write; `protectedAction` (an action and the
+ * environment type's `ProtectedActions`) refuses everyone when the type protects the action (403 `protected-action`).
+ */
+export function requirePermission(
+  actor: Actor,
+  req: { method: string; resource: string; clusters?: string[]; environmentTypes?: string[]; protectedAction?: AccessRequest['protectedAction'] },
+): void {
   requireSignedIn(actor);
-  const request = { method: req.method, resource: req.resource, clusters: req.clusters ?? [], environmentTypes: req.environmentTypes ?? [] };
+  const request: AccessRequest = {
+    method: req.method,
+    resource: req.resource,
+    clusters: req.clusters ?? [],
+    environmentTypes: req.environmentTypes ?? [],
+    ...(req.protectedAction ? { protectedAction: req.protectedAction } : {}),
+  };
   for (const list of [actor.permissions, ...(actor.tokenPermissions ? [actor.tokenPermissions] : [])]) {
     const decision = authorize(list, request);
     if (!decision.allowed) {
@@ -36,8 +59,8 @@ export function actorIsAdmin(actor: Actor): boolean {
 }
 
 /**
- * Whose cluster and environment type a configuration item touches (SPEC §9): environments, LB settings and
- * upstreams → the environment's owner and type; services → their owner; other types → none.
+ * Whose cluster and environment type a configuration item touches (SPEC §9): environments, their ops records, LB
+ * settings and upstreams → the environment's owner and type; services → their owner; other types → none.
  */
 export function configScope(type: EntityType, data: JsonObject, resolve: Resolve): { clusters: string[]; environmentTypes: string[] } {
   const of = (env: JsonObject | undefined) => ({
@@ -50,6 +73,7 @@ export function configScope(type: EntityType, data: JsonObject, resolve: Resolve
     case 'services':
       return { clusters: compact([stringAt(data, 'OwningCluster')]), environmentTypes: [] };
     case 'lb-settings':
+    case 'environment-ops':
       return of(envOf(resolve, stringAt(data, 'EnvironmentName')));
     case 'upstreams':
       return of(envOf(resolve, stringAt(data, 'Value.EnvironmentName')));

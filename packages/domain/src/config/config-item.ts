@@ -9,6 +9,7 @@ export const ENTITY_TYPES = [
   'services',
   'deployment-maps',
   'environments',
+  'environment-ops',
   'lb-settings',
   'upstreams',
   'permissions',

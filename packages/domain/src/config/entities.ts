@@ -1,6 +1,7 @@
 import type { FieldProblem } from '../errors.js';
 import { isJsonObject, stringAt, valueAt, type Json, type JsonObject } from '../json.js';
 import type { EntityType, Reference } from './config-item.js';
+import { opsRecordRules, opsValueOf } from '../environments/ops-record.js';
 
 /** What a rule may look up: the data of another item as it will be once the change is applied. */
 export type Resolve = (type: EntityType, key: string) => JsonObject | undefined;
@@ -73,6 +74,16 @@ const environments = simple('environments', 'environment', 'EnvironmentName', {
       ? []
       : [{ path: 'EnvironmentName', message: `'${name}' does not match the naming pattern '${pattern}' of environment type '${typeName}'` }];
   },
+});
+
+/** The ops record of an environment (SPEC §3.3): deploy lock, maintenance and schedule flags; one per environment. */
+const environmentOps = simple('environment-ops', 'environment ops record', 'EnvironmentName', {
+  references: (d) => ref('environments', d, 'EnvironmentName'),
+  indexes: (d) => {
+    const v = opsValueOf(d);
+    return { deploymentsLocked: String(v.DeploymentsLocked === true), inMaintenance: String(v.EnvironmentInMaintenance === true) };
+  },
+  rules: (d) => opsRecordRules(d),
 });
 
 function matchesPattern(pattern: string, name: string): boolean {
@@ -213,6 +224,7 @@ export const ENTITIES: Readonly<Record<EntityType, EntityDescriptor>> = {
   services,
   'deployment-maps': deploymentMaps,
   environments,
+  'environment-ops': environmentOps,
   'lb-settings': lbSettings,
   upstreams,
   permissions: simple('permissions', 'permission set', 'Name'),
@@ -222,6 +234,12 @@ export const ENTITIES: Readonly<Record<EntityType, EntityDescriptor>> = {
       arrayAt(d, 'Value.Groups').flatMap((g, i) => (typeof g === 'string' ? [{ type: 'groups' as const, key: g, path: `Value.Groups.${i}` }] : [])),
   }),
 };
+
+/**
+ * Types whose items belong to an item of another type under the same key and are deleted with it (SPEC §3.3: an
+ * environment's delete removes its ops record), instead of blocking the delete as a referrer would.
+ */
+export const OWNED_TYPES: Readonly<Partial<Record<EntityType, readonly EntityType[]>>> = { environments: ['environment-ops'] };
 
 /** What a store needs to know about an item's data besides the data itself. */
 export interface ItemFacts {

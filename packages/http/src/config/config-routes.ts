@@ -11,6 +11,7 @@ const RESOURCES: readonly ResourceSpec[] = [
   { type: 'services', title: 'Services', filters: ['cluster'] },
   { type: 'deployment-maps', title: 'Deployment maps', filters: [] },
   { type: 'environments', title: 'Environments', filters: ['environmentType', 'cluster'] },
+  { type: 'environment-ops', title: 'Environment ops records', filters: ['deploymentsLocked', 'inMaintenance'] },
   { type: 'lb-settings', title: 'Load-balancer settings', filters: ['environment', 'frontend'], keyParams: ['environment', 'vhost'] },
   { type: 'upstreams', title: 'Upstreams', filters: ['environment', 'service'] },
   { type: 'permissions', title: 'Permission sets', filters: [] },

@@ -104,7 +104,7 @@ describe('import of trainline/environment-manager exports', () => {
 
   it('imports every resource of a sample EM export, in dependency order', async () => {
     const t = aTestApp();
-    for (const r of ['accounts', 'notificationsettings', 'clusters', 'environmenttypes', 'services', 'deploymentmaps', 'environments', 'lbsettings', 'lbupstream', 'permissions']) {
+    for (const r of ['accounts', 'notificationsettings', 'clusters', 'environmenttypes', 'services', 'deploymentmaps', 'environments', 'opsenvironments', 'lbsettings', 'lbupstream', 'permissions']) {
       const res = await t.call('PUT', `${C}/import/${r}`, { body: await legacy(r) });
       expect(res.status, `${r}: ${JSON.stringify(res.body)}`).toBe(200);
       expect(res.body.summary.create, r).toBeGreaterThan(0);

@@ -1,0 +1,2 @@
+export * from './group-schemas.js';
+export * from './instance-schemas.js';

@@ -1,0 +1,131 @@
+import { NotFoundError, type Actor, type Json } from '@envmgr/domain';
+import type { Group, GroupSize, Instance } from '@envmgr/ports';
+import type { RequestContext } from '../context.js';
+import { requireSignedIn } from '../identity/access.js';
+import { readinessOf, sizeAfter, type GroupReadiness, type GroupWithMembers } from './group-rules.js';
+import { authorizeGroupWrite, type OperationsDeps } from './operations-deps.js';
+
+/** Event types of group writes (EventBus); their data names the actor and request, as an audit record would. */
+export const ASG_RESIZED = 'asg.resized';
+export const ASG_DELETED = 'asg.deleted';
+
+/** The resource a group write is authorised against (SPEC §9 globs), e.g. `/asgs/dev1-IN-Web/size`. */
+export function asgResource(name: string, sub?: 'size'): string {
+  return `/asgs/${name}${sub ? `/${sub}` : ''}`;
+}
+
+/** The registry prefix of a runtime role's target state (SPEC §5), e.g. `environments/dev1/roles/Web-blue/`. */
+export function roleTargetStatePrefix(environment: string, role: string): string {
+  return `environments/${environment}/roles/${role}/`;
+}
+
+/** Groups, optionally only those tagged `Environment=<environment>`, by name, each with its live members. */
+export async function listAsgs(deps: Pick<OperationsDeps, 'compute'>, actor: Actor, query: { environment?: string | undefined } = {}): Promise<GroupWithMembers[]> {
+  requireSignedIn(actor);
+  const tagFilters = query.environment !== undefined ? { Environment: query.environment } : undefined;
+  const groups = await deps.compute.listGroups(tagFilters ? { tagFilters } : {});
+  const instances = await deps.compute.listInstances(tagFilters ? { tagFilters } : {});
+  const byGroup = new Map<string, Instance[]>();
+  for (const i of instances) if (i.group !== undefined) byGroup.set(i.group, [...(byGroup.get(i.group) ?? []), i]);
+  return groups.map((group) => ({ group, members: byGroup.get(group.name) ?? [] }));
+}
+
+/**
+ * One group with its live members. With `environment`, a group whose `Environment` tag differs is not found either
+ * (EM's routes take the environment to know where to look). @throws NotFoundError
+ */
+export async function getAsg(deps: Pick<OperationsDeps, 'compute'>, actor: Actor, name: string, query: { environment?: string | undefined } = {}): Promise<GroupWithMembers> {
+  requireSignedIn(actor);
+  const group = await mustGetGroup(deps, name, query.environment);
+  return { group, members: await deps.compute.listInstances({ group: name }) };
+}
+
+/** Whether every counted member of a group is InService and running, and there are as many as desired. @throws NotFoundError */
+export async function asgReadiness(deps: Pick<OperationsDeps, 'compute'>, actor: Actor, name: string, query: { environment?: string | undefined } = {}): Promise<GroupReadiness> {
+  return readinessOf(await getAsg(deps, actor, name, query));
+}
+
+export interface ResizeAsgCommand {
+  name: string;
+  size: Partial<GroupSize>;
+}
+
+/**
+ * Changes a group's bounds and desired size (PUT `/asgs/<name>/size`); the group then launches or terminates by
+ * itself. Checks: the group exists (NotFoundError); PUT on `/asgs/<name>/size` for its environment's owning cluster
+ * and type (ForbiddenError); the environment not locked (EnvironmentLockedError); the resulting size
+ * (ValidationError). Announced as `asg.resized` with the size before and after.
+ */
+export async function resizeAsg(deps: OperationsDeps, ctx: RequestContext, cmd: ResizeAsgCommand): Promise<GroupWithMembers & { before: GroupSize }> {
+  const group = await mustGetGroup(deps, cmd.name);
+  const scope = await authorizeGroupWrite(deps, ctx.actor, group, { method: 'PUT', resource: asgResource(cmd.name, 'size') });
+  sizeAfter(group.size, cmd.size); // refuses a bad size with the request's field names
+  // only the fields asked for: a concurrent change of the others is kept, and the port applies the same rule
+  const updated = await deps.compute.updateGroup(cmd.name, { size: cmd.size });
+  publish(deps, ctx, ASG_RESIZED, updated, scope.environment, { before: { ...group.size }, after: { ...updated.size } });
+  return { group: updated, members: await deps.compute.listInstances({ group: cmd.name }), before: group.size };
+}
+
+export interface DeletedAsg {
+  name: string;
+  environment: string | undefined;
+  /** Members that were not terminated yet; they terminate in the background. */
+  terminatedInstanceIds: string[];
+  /** The registry prefix deleted, when the group's role had target state of its own. */
+  deletedTargetState: string | undefined;
+  /** Why the target state was kept, when it was. */
+  keptTargetState: string | undefined;
+}
+
+/**
+ * Deletes a group and force-terminates its instances (DELETE `/asgs/<name>`), after the checks of
+ * {@link resizeAsg} (DELETE on `/asgs/<name>`). The target state of its role (`environments/<env>/roles/<Role>/`)
+ * is deleted first, so a failure leaves a group that a retry deletes rather than orphaned keys; it is kept when
+ * another group of the environment carries the same `Role` tag (its agents still read it). Announced as
+ * `asg.deleted`.
+ */
+export async function deleteAsg(deps: OperationsDeps, ctx: RequestContext, cmd: { name: string }): Promise<DeletedAsg> {
+  const group = await mustGetGroup(deps, cmd.name);
+  const scope = await authorizeGroupWrite(deps, ctx.actor, group, { method: 'DELETE', resource: asgResource(cmd.name) });
+  const target = await targetStateOf(deps, group);
+  if (target.prefix) await deps.registry.kvDelete(target.prefix, { recurse: true });
+  const members = await deps.compute.listInstances({ group: cmd.name });
+  await deps.compute.deleteGroup(cmd.name, { force: true });
+  const result: DeletedAsg = {
+    name: cmd.name,
+    environment: scope.environment,
+    terminatedInstanceIds: members.map((m) => m.id),
+    deletedTargetState: target.prefix,
+    keptTargetState: target.keptBecause,
+  };
+  publish(deps, ctx, ASG_DELETED, group, scope.environment, {
+    terminatedInstanceIds: result.terminatedInstanceIds,
+    deletedTargetState: result.deletedTargetState ?? null,
+  });
+  return result;
+}
+
+async function targetStateOf(deps: OperationsDeps, group: Group): Promise<{ prefix: string | undefined; keptBecause: string | undefined }> {
+  const { Environment: environment, Role: role } = group.tags;
+  if (!environment || !role) return { prefix: undefined, keptBecause: 'the group has no Environment or Role tag' };
+  const sharing = (await deps.compute.listGroups({ tagFilters: { Environment: environment, Role: role } })).filter((g) => g.name !== group.name);
+  if (sharing.length > 0) return { prefix: undefined, keptBecause: `group '${sharing[0]?.name ?? ''}' has the same role '${role}'` };
+  return { prefix: roleTargetStatePrefix(environment, role), keptBecause: undefined };
+}
+
+async function mustGetGroup(deps: Pick<OperationsDeps, 'compute'>, name: string, environment?: string): Promise<Group> {
+  const group = await deps.compute.getGroup(name);
+  if (!group) throw new NotFoundError('group', name, { hint: 'list the groups with GET /api/v1/asgs' });
+  if (environment !== undefined && group.tags.Environment !== environment) {
+    throw new NotFoundError('group', name, { environment, hint: `group '${name}' is not in environment '${environment}'` });
+  }
+  return group;
+}
+
+function publish(deps: Pick<OperationsDeps, 'events'>, ctx: RequestContext, type: string, group: Group, environment: string | undefined, data: Record<string, Json>): void {
+  deps.events.publish({
+    type,
+    subject: { asg: group.name, ...(environment ? { environment } : {}) },
+    data: { asg: group.name, ...(environment ? { environment } : {}), actor: ctx.actor.name, requestId: ctx.requestId, ...data },
+  });
+}

@@ -1,0 +1,79 @@
+import type {
+  DeletedTargetStateDto,
+  EnvironmentComparisonDto,
+  EnvironmentServersDto,
+  ServerGroupDto,
+  ServiceSlicesDto,
+  TargetStateDto,
+} from '@envmgr/api-contract';
+import type { ServerGroupView, ServiceComparison, SliceView, TargetStateView } from '@envmgr/domain';
+
+/*
+ * From the use cases' plain data to the wire shapes of api-contract/service-state. Optional fields are left
+ * undefined, which JSON leaves out; fields the schema makes nullable are sent as null.
+ */
+
+/** The target state grouped by role, in key order; definitions and installations null when their key is absent. */
+export function toTargetStateDto(view: TargetStateView, serverRole: string | undefined): TargetStateDto {
+  const roles: TargetStateDto['roles'] = [];
+  for (const t of view.targets) {
+    let role = roles.find((r) => r.role === t.role);
+    if (!role) roles.push((role = { role: t.role, services: [] }));
+    role.services.push({ service: t.service, slice: t.slice, version: t.version, deploymentId: t.deploymentId, instanceIds: t.instanceIds, action: t.action, key: t.key });
+  }
+  return {
+    environment: view.environment,
+    ...(serverRole !== undefined ? { serverRole } : {}),
+    roles,
+    services: view.services.map((s) => ({
+      service: s.service,
+      version: s.version,
+      definition: s.definition ? { name: s.definition.name, id: s.definition.id, ports: s.definition.ports, tags: s.definition.tags } : null,
+      installation: s.installation
+        ? { packageBucket: s.installation.packageBucket, packageKey: s.installation.packageKey, installationTimeoutMin: s.installation.installationTimeoutMin }
+        : null,
+    })),
+    problems: view.problems,
+  };
+}
+
+export function toDeletedTargetStateDto(cmd: { environment: string; service?: string | undefined; version?: string | undefined }, deletedKeys: string[]): DeletedTargetStateDto {
+  return { environment: cmd.environment, service: cmd.service, version: cmd.version, deletedKeys };
+}
+
+/** Slices with `active: null` until traffic switching (SPEC §7) says which slice takes traffic. */
+export function toServiceSlicesDto(environment: string, service: string, slices: readonly SliceView[]): ServiceSlicesDto {
+  return { environment, service, slices: slices.map((s) => ({ ...s, active: null })) };
+}
+
+export function toServerGroupDto(environment: string, g: ServerGroupView): ServerGroupDto {
+  return {
+    environment,
+    name: g.name,
+    role: g.role,
+    cluster: g.cluster,
+    size: g.size,
+    converged: g.converged,
+    instances: g.instances.map((i) => ({
+      id: i.id,
+      name: i.name,
+      state: i.state,
+      lifecycle: i.lifecycle,
+      health: i.health,
+      address: i.address,
+      launchTime: i.launchTime,
+      role: i.role,
+      services: i.services,
+      converged: i.convergence.converged,
+      differences: i.convergence.differences,
+    })),
+  };
+}
+
+export function toEnvironmentServersDto(environment: string, groups: readonly ServerGroupView[]): EnvironmentServersDto {
+  return { environment, converged: groups.every((g) => g.converged), groups: groups.map((g) => toServerGroupDto(environment, g)) };
+}
+
+export function toComparisonDto(environments: readonly string[], rows: readonly ServiceComparison[]): EnvironmentComparisonDto {
+  return { environments: [...environments], services: [...rows] };
+}
