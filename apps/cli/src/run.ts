@@ -35,7 +35,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
 function buildProgram(ctx: Context): Command {
   // Settings are copied to subcommands when they are created, so they come before any .command().
   const program = new Command('envmgr')
-    .description('Environment Manager command line: sign-in and API tokens, configuration, export/import, audit, deploy locks and maintenance')
+    .description('Environment Manager command line: deployments, configuration, packages, environments, groups and instances, sign-in, export/import and audit')
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.write(s), writeErr: (s) => ctx.io.stderr.write(s) })
     .showHelpAfterError('(run with --help for usage)')

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { EnvironmentComparisonDto, EnvironmentServersDto, EnvironmentServicesDto, ServerGroupDto, TargetStateDto } from '@envmgr/api-contract';
+import type { EnvironmentComparisonDto, EnvironmentServersDto, EnvironmentServicesDto, ServerGroupDto, ServiceHealthDto, TargetStateDto } from '@envmgr/api-contract';
 import type { Context } from './context.js';
 import { table, toJson } from './output.js';
 
@@ -14,6 +14,19 @@ export function registerServiceStateCommands(program: Command, ctx: Context): vo
       const answer = await (await ctx.client(cmd)).environmentServices(opts.env);
       if (opts.json) return ctx.write(toJson(answer));
       printServices(ctx, answer);
+    });
+
+  program
+    .command('health')
+    .description('where a service runs in an environment: each instance with its address, port, version and health')
+    .argument('<service>', 'the service')
+    .requiredOption('--env <environment>', 'the environment')
+    .option('--slice <slice>', 'only this slice: none, blue or green')
+    .option('--json', 'print the server’s answer as JSON')
+    .action(async (service: string, opts: { env: string; slice?: 'none' | 'blue' | 'green'; json?: boolean }, cmd: Command) => {
+      const answer = await (await ctx.client(cmd)).serviceHealth(service, { environment: opts.env, slice: opts.slice });
+      if (opts.json) return ctx.write(toJson(answer));
+      printHealth(ctx, answer);
     });
 
   program
@@ -118,4 +131,10 @@ function printComparison(ctx: Context, c: EnvironmentComparisonDto): void {
   };
   const rows = c.services.map((s) => [s.service, ...s.environments.map(versions), s.differs ? 'yes' : 'no']);
   table(['SERVICE', ...c.environments.map((e) => e.toUpperCase()), 'DIFFERS'], rows).forEach(ctx.out);
+}
+
+function printHealth(ctx: Context, h: ServiceHealthDto): void {
+  if (h.instances.length === 0) return ctx.out(`${h.service} is not registered in ${h.environment}; deploy it: envmgr deploy ${h.service} <version> --env ${h.environment}`);
+  const rows = h.instances.map((i) => [i.instanceId, `http://${i.address || '127.0.0.1'}:${i.port}/`, i.version ?? '-', i.slice, i.status]);
+  for (const line of table(['INSTANCE', 'URL', 'VERSION', 'SLICE', 'HEALTH'], rows)) ctx.out(line);
 }

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -42,31 +42,46 @@ describe('README quickstart against the built server and CLI', () => {
   let server: ChildProcess;
   let url = '';
   let dataDir = '';
+  let registryPort = '';
 
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'envmgr-quickstart-'));
-    configDir = join(dataDir, 'cli-config');
+  /** Starts the built server on the data dir; ports 0 pick free ones. Resolves with its URL and registry port. */
+  const startEm = async (ports: { http: string; registry: string }): Promise<{ url: string; registryPort: string }> => {
     server = spawn(process.execPath, [SERVER], {
-      env: { ...process.env, ENVMGR_PORT: '0', ENVMGR_DATA_DIR: join(dataDir, 'data'), ENVMGR_LOG_LEVEL: 'info', ENVMGR_ADMIN_PASSWORD: ADMIN_PASSWORD, ENVMGR_REGISTRY_PORT: '0' },
+      env: { ...process.env, ENVMGR_PORT: ports.http, ENVMGR_DATA_DIR: join(dataDir, 'data'), ENVMGR_LOG_LEVEL: 'info', ENVMGR_ADMIN_PASSWORD: ADMIN_PASSWORD, ENVMGR_REGISTRY_PORT: ports.registry },
     });
     server.stderr?.on('data', (d: Buffer) => (serverOutput += d.toString()));
-    url = await new Promise<string>((ok, fail) => {
+    return new Promise((ok, fail) => {
       let out = '';
       server.stdout?.on('data', (d: Buffer) => {
         serverOutput += d.toString();
         out += d.toString();
         const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-        if (m?.[1]) ok(m[1]);
+        const r = /"url":"http:\/\/127\.0\.0\.1:(\d+)","msg":"built-in registry is listening"/.exec(out);
+        if (m?.[1] && r?.[1]) ok({ url: m[1], registryPort: r[1] });
       });
       server.once('exit', (code) => fail(new TypeError(`server exited with ${code}: ${out}`)));
     });
+  };
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'envmgr-quickstart-'));
+    configDir = join(dataDir, 'cli-config');
+    ({ url, registryPort } = await startEm({ http: '0', registry: '0' }));
   });
 
   afterAll(async () => {
+    // instances outlive EM by design: delete their group, then stop EM and end whatever is left in the data dir
+    const token = Object.values(JSON.parse(await readFile(join(configDir, 'credentials.json'), 'utf8').catch(() => '{}')) as Record<string, { token: string }>)[0]?.token;
+    if (token) await fetch(`${url}/api/v1/asgs/dev1-in-Web`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } }).catch(() => undefined);
     server.kill('SIGTERM');
     await new Promise((r) => server.once('exit', r));
+    try {
+      execFileSync('pkill', ['-f', dataDir]);
+    } catch {
+      // none left
+    }
     await rm(dataDir, { recursive: true, force: true });
-  });
+  }, 60_000);
 
   it('signs in, creates, lists, edits, audits, exports and re-imports', async () => {
     const denied = await envmgr(url, 'config', 'list', 'clusters');
@@ -113,6 +128,44 @@ describe('README quickstart against the built server and CLI', () => {
     const dry = await envmgr(url, 'config', 'import', '--file', backup, '--dry-run', '--json');
     expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, summary: { unchanged: 10, create: 0 } }); // 5 created + admin, its group and set + the agents' account and set
   });
+
+  it('deploys the example service to 3 local instances, rolls 1.1.0 onto them, and finishes a deployment EM was killed in', async () => {
+    execFileSync(process.execPath, ['examples/hello-service/build.mjs'], { cwd: ROOT, stdio: 'ignore' });
+    for (const version of ['1.0.0', '1.1.0']) {
+      const up = await envmgr(url, 'package', 'upload', 'Hello', version, `examples/hello-service/dist/${version}`);
+      expect(up.code, up.stderr).toBe(0);
+    }
+    const served = async () => {
+      const health = JSON.parse((await envmgr(url, 'health', 'Hello', '--env', 'dev1', '--json')).stdout) as { instances: { address: string; port: number; status: string }[] };
+      const passing = health.instances.filter((i) => i.status === 'passing');
+      return Promise.all(passing.map(async (i) => (await (await fetch(`http://127.0.0.1:${i.port}/`)).text()).trim()));
+    };
+    const first = await envmgr(url, 'deploy', 'Hello', '1.0.0', '--env', 'dev1', '--wait');
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    const v1 = await served();
+    expect(v1).toHaveLength(3);
+    expect(v1.every((t) => t.includes('1.0.0'))).toBe(true);
+    const second = await envmgr(url, 'deploy', 'Hello', '1.1.0', '--env', 'dev1', '--wait');
+    expect(second.code, second.stdout + second.stderr).toBe(0);
+    expect((await served()).every((t) => t.includes('1.1.0'))).toBe(true);
+
+    // kill -9 EM while a deployment runs; the restarted server finishes it
+    const started = JSON.parse((await envmgr(url, 'deploy', 'Hello', '1.0.0', '--env', 'dev1', '--json')).stdout) as { id: string };
+    const status = async () => (JSON.parse((await envmgr(url, 'deployment', started.id, '--json')).stdout) as { status: string }).status;
+    for (let i = 0; i < 200 && !['deploying', 'succeeded'].includes(await status()); i++) await new Promise((r) => setTimeout(r, 50));
+    server.kill('SIGKILL');
+    await new Promise((r) => server.once('exit', r));
+    const port = new URL(url).port;
+    ({ url } = await startEm({ http: port, registry: registryPort }));
+    let final = '';
+    for (let i = 0; i < 300 && !['succeeded', 'failed', 'cancelled'].includes((final = await status())); i++) await new Promise((r) => setTimeout(r, 200));
+    if (final !== 'succeeded') {
+      const detail = (await envmgr(url, 'deployment', started.id, '--json')).stdout;
+      const servers = (await envmgr(url, 'servers', 'dev1')).stdout;
+      throw new TypeError(`deployment ended ${final}:\n${detail}\n${servers}\n--- server output ---\n${serverOutput.slice(-6000)}`);
+    }
+    expect((await served()).every((t) => t.includes('1.0.0'))).toBe(true);
+  }, 240_000);
 
   it('tells the user when the server is unreachable (exit 3) or the type is unknown (exit 2)', async () => {
     const down = await envmgr('http://127.0.0.1:9', 'config', 'list', 'clusters');

@@ -1,5 +1,7 @@
 /** Carries out one step of `planInstall` for an install under way. */
 import { chmod } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DependencyUnavailableError } from '@envmgr/domain';
 import { dirname, join } from 'node:path';
 import { resolveHealthChecks, serviceTags, type InstallStep, type PermissionEntry } from '@envmgr/agent-core';
 import { copyMappedFiles, mapDestination, mappedTargets, pruneFolder } from '../machine/files.js';
@@ -104,12 +106,24 @@ function installedRecord(run: InstallRun): InstalledRecord {
   return rec;
 }
 
+/** How long RegisterService waits for a registry that cannot be reached (e.g. EM restarting in the embedded mode). */
+export const REGISTRY_WAIT_MS = 120_000;
+
 async function registerService(run: InstallRun): Promise<void> {
   const reg = registrationOf(installedRecord(run), run.ctx.config.privateAddress);
-  try {
-    await run.ctx.registry.registerService(reg);
-  } catch (err) {
-    throw new InstallStepError(`the registry refused the registration of ${reg.id}: ${messageOf(err)}`);
+  const until = Date.now() + REGISTRY_WAIT_MS;
+  for (let delay = 500; ; delay = Math.min(delay * 2, 5000)) {
+    try {
+      await run.ctx.registry.registerService(reg);
+      break;
+    } catch (err) {
+      // an unreachable registry is a pause, not a verdict on the package: wait for it, within limits
+      if (!(err instanceof DependencyUnavailableError) || Date.now() + delay > until) {
+        throw new InstallStepError(`the registry refused the registration of ${reg.id}: ${messageOf(err)}`);
+      }
+      run.log.line(`the registry cannot be reached (${messageOf(err)}); registering ${reg.id} again in ${delay} ms`);
+      await sleep(delay);
+    }
   }
   run.log.line(`registered ${reg.id} at ${reg.address ?? ''}:${reg.port ?? 0} with tags ${(reg.tags ?? []).join(', ')}`);
 }
