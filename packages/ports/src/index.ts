@@ -13,3 +13,4 @@ export { parseGoDuration } from './registry/go-duration.js';
 export * from './locks/lock.js';
 export * from './deployments/deployment-store.js';
 export * from './events/event-bus.js';
+export * from './compute/compute-rules.js';

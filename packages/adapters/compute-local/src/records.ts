@@ -7,7 +7,6 @@ import {
   type InstanceState,
   type LifecycleState,
   type PortRange,
-  type TagFilters,
   type Tags,
 } from '@envmgr/ports';
 
@@ -64,13 +63,7 @@ export function toInstance(rec: InstanceRecord): Instance {
 
 export const toGroup = (rec: GroupRecord): Group => structuredClone(rec);
 
-export function matchesTags(tags: Tags, filters: TagFilters | undefined): boolean {
-  if (!filters) return true;
-  return Object.entries(filters).every(([name, wanted]) => {
-    const value = tags[name];
-    return value !== undefined && (typeof wanted === 'string' ? value === wanted : wanted.includes(value));
-  });
-}
+export { matchesTagFilters as matchesTags } from '@envmgr/ports';
 
 /** Environment variables that tell the instance's process who it is (SPEC §6: the agent reads its tags). */
 export function instanceEnvironment(rec: InstanceRecord, dir: string): Record<string, string> {

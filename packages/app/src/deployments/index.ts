@@ -3,4 +3,4 @@ export { requestDeployment, authorizeDeployment, DEPLOYMENTS_RESOURCE, SECURE_ZO
 export { getDeployment, listDeployments, cancelDeployment, redeploy, rollback, type DeploymentFilter } from './manage-deployments.js';
 export { createDriverPass, step, DRIVER_LOCK, type DriverPass, type DriverOptions } from './driver.js';
 export { observe, worstOf } from './observe.js';
-export { DEPLOYMENT_UPDATED, publishDeployment } from './deployment-events.js';
+export { DEPLOYMENT_UPDATED, deploymentNodesView, publishDeployment } from './deployment-events.js';

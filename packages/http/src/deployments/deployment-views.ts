@@ -1,21 +1,8 @@
-import type { DeploymentDto, DeploymentNodeDto, DeploymentPlanDto, DeploymentSummaryDto } from '@envmgr/api-contract';
+import type { DeploymentDto, DeploymentPlanDto, DeploymentSummaryDto } from '@envmgr/api-contract';
 import { packageKeyOf, type Deployment } from '@envmgr/domain';
-import type { DryRunPlan } from '@envmgr/app';
+import { deploymentNodesView, type DryRunPlan } from '@envmgr/app';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
-
-function nodesOf(d: Deployment): DeploymentNodeDto[] {
-  return Object.entries(d.nodes).map(([instanceId, n]) => ({
-    instanceId,
-    status: n.status,
-    inService: n.inService,
-    lastCompletedStage: n.lastCompletedStage,
-    ...(n.health !== undefined ? { health: n.health } : {}),
-    ...(n.failedStage !== undefined ? { failedStage: n.failedStage } : {}),
-    ...(n.errorReason !== undefined ? { errorReason: n.errorReason } : {}),
-    ...(n.log !== undefined ? { log: n.log } : {}),
-  }));
-}
 
 function head(d: Deployment, version: number): Omit<DeploymentDto, 'nodes' | 'log'> {
   const p = d.plan;
@@ -42,7 +29,7 @@ function head(d: Deployment, version: number): Omit<DeploymentDto, 'nodes' | 'lo
 }
 
 export function deploymentDto(d: Deployment, version: number): DeploymentDto {
-  return { ...head(d, version), nodes: nodesOf(d), log: d.log };
+  return { ...head(d, version), nodes: deploymentNodesView(d), log: d.log };
 }
 
 export function deploymentSummaryDto(d: Deployment, version: number): DeploymentSummaryDto {
