@@ -5,6 +5,7 @@ import {
   withCompletedStage,
   type NodeDeploymentStatus,
 } from '@envmgr/agent-core';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Registry } from '@envmgr/ports';
 import type { DeploymentLog } from './deployment-log.js';
 import { messageOf } from './step-error.js';
@@ -22,6 +23,9 @@ export interface NodeStatusWriter {
   current(): NodeDeploymentStatus | undefined;
 }
 
+/** How long the final status write waits for a registry it cannot reach (e.g. EM restarting in the embedded mode). */
+export const FINAL_WRITE_WAIT_MS = 120_000;
+
 export function createNodeStatusWriter(registry: Registry, key: string, log: DeploymentLog): NodeStatusWriter {
   let status: NodeDeploymentStatus | undefined;
   let modifyIndex = 0;
@@ -32,19 +36,41 @@ export function createNodeStatusWriter(registry: Registry, key: string, log: Dep
     modifyIndex = read.value?.modifyIndex ?? 0;
   }
 
-  async function write(next: NodeDeploymentStatus): Promise<void> {
-    status = next;
-    if (lost) return;
+  /** One attempt: `error` when the registry could not be asked (the write may or may not have landed). */
+  async function tryWrite(next: NodeDeploymentStatus): Promise<'ok' | 'lost' | 'error'> {
     try {
       if (await registry.kvPut(key, JSON.stringify(next), { cas: modifyIndex })) {
         await refreshIndex();
-        return;
+        return 'ok';
+      }
+      // the check-and-set failed: either someone else wrote, or our own earlier attempt landed unanswered
+      const read = await registry.kvGet(key);
+      if (read.value?.value === JSON.stringify(next)) {
+        modifyIndex = read.value.modifyIndex;
+        return 'ok';
       }
       lost = true;
       log.line(`the node status ${key} was changed by someone else; leaving it as it is`);
+      return 'lost';
     } catch (err) {
-      // a registry hiccup must not fail the install; the final write tries again
       log.line(`could not write the node status ${key}: ${messageOf(err)}`);
+      return 'error';
+    }
+  }
+
+  async function write(next: NodeDeploymentStatus): Promise<void> {
+    status = next;
+    // a registry hiccup must not fail the install; the final write waits for the registry
+    if (!lost) await tryWrite(next);
+  }
+
+  /** The final status must reach the registry, or EM waits for this node until its timeout: retry while it is away. */
+  async function writeFinal(next: NodeDeploymentStatus): Promise<void> {
+    status = next;
+    const until = Date.now() + FINAL_WRITE_WAIT_MS;
+    for (let delay = 500; !lost; delay = Math.min(delay * 2, 5000)) {
+      if ((await tryWrite(next)) !== 'error' || Date.now() + delay > until) return;
+      await sleep(delay);
     }
   }
 
@@ -65,7 +91,7 @@ export function createNodeStatusWriter(registry: Registry, key: string, log: Dep
     async finish(final) {
       if (!status) return;
       if (!lost && modifyIndex === 0) await refreshIndex().catch(() => undefined);
-      await write(final(status));
+      await writeFinal(final(status));
     },
   };
 }
