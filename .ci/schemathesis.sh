@@ -5,9 +5,9 @@
 #
 # Usage (after `npm run build`):  bash .ci/schemathesis.sh
 # Environment (all optional):
-#   ST_MAX_EXAMPLES  test cases per operation and phase             default 50
+#   ST_MAX_EXAMPLES  test cases per operation and phase             default 25
 #   ST_SEED          hypothesis seed, to reproduce a run              default random (printed)
-#   ST_TIMEOUT_S     hard limit for the schemathesis run, seconds     default 600
+#   ST_TIMEOUT_S     hard limit for the schemathesis run, seconds     default 1200
 #   ST_REPORT_DIR    where the JUnit report and full log go           default a new temp dir (printed)
 #   ST_VENV          virtualenv that holds schemathesis               default ~/.cache/envmgr-ci/schemathesis-venv
 #   ENVMGR_STORE     store of the server under test                   default: the server's default (sqlite)
@@ -19,9 +19,9 @@ cd "$ROOT"
 # shellcheck source=lib.sh
 source "$ROOT/.ci/lib.sh"
 
-MAX_EXAMPLES="${ST_MAX_EXAMPLES:-50}"
+MAX_EXAMPLES="${ST_MAX_EXAMPLES:-25}"
 SEED="${ST_SEED:-$((RANDOM * 32768 + RANDOM))}"
-TIMEOUT_S="${ST_TIMEOUT_S:-600}"
+TIMEOUT_S="${ST_TIMEOUT_S:-1200}"
 REPORT_DIR="${ST_REPORT_DIR:-$(mktemp -d -t envmgr-schemathesis-XXXXXX)}"
 VENV="${ST_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/envmgr-ci/schemathesis-venv}"
 SERVER_ENTRY="apps/server/dist/main.js"
@@ -85,7 +85,7 @@ start_server() {
   DATA_DIR="$(mktemp -d -t envmgr-data-XXXXXX)"
   BASE_URL="http://127.0.0.1:${port}"
   ENVMGR_PORT="$port" ENVMGR_DATA_DIR="$DATA_DIR" ENVMGR_LOG_LEVEL="${ENVMGR_LOG_LEVEL:-warn}" \
-    ENVMGR_ADMIN_PASSWORD="$ADMIN_PASSWORD" ENVMGR_TOKEN_TTL_SECONDS=7200 ENVMGR_REGISTRY_PORT=0 \
+    ENVMGR_ADMIN_PASSWORD="$ADMIN_PASSWORD" ENVMGR_TOKEN_TTL_SECONDS=7200 ENVMGR_REGISTRY_PORT=0 ENVMGR_EDGE_PORT=0 \
     node "$SERVER_ENTRY" >"$DATA_DIR/server.log" 2>&1 &
   SERVER_PID=$!
   ci_note "server pid $SERVER_PID on $BASE_URL (data in $DATA_DIR)"

@@ -4,10 +4,12 @@ import { agentBenchmark } from './agent.js';
 import { deploymentBenchmark } from './deployments.js';
 import { exportImportBenchmark } from './export-import.js';
 import { latencyBenchmark } from './latency.js';
+import { schedulingBenchmark } from './scheduling.js';
+import { routerBenchmark } from './router.js';
 import { renderTable, summary, writeResults, type BenchTable } from './report.js';
 
 /*
- * `npm run bench [name]`: measures issue #3's, #5's and #6's targets and prints each beside its target and a baseline
+ * `npm run bench [name]`: measures issue #3's, #5's, #6's and #8's targets and prints each beside its target and a baseline
  * measured in the same run. A missed target is reported, not failed: the exit code is 0 unless the benchmark itself
  * breaks. With a name (`node bench/dist/run.js agent`) only the benchmarks whose name contains it run, and the
  * results go to .bench/results-<name>.json, leaving the full run's results.json alone.
@@ -19,6 +21,8 @@ const BENCHMARKS: { name: string; run: (log: Log) => Promise<BenchTable | BenchT
   { name: 'export-import', run: exportImportBenchmark },
   { name: 'agent', run: agentBenchmark },
   { name: 'deployments', run: deploymentBenchmark },
+  { name: 'scheduling', run: schedulingBenchmark },
+  { name: 'router', run: routerBenchmark },
 ];
 const filter = process.argv[2];
 const RESULTS = fileURLToPath(new URL(`../../.bench/results${filter ? `-${filter.replace(/[^\w.-]/g, '_')}` : ''}.json`, import.meta.url));

@@ -392,7 +392,7 @@ describe('envmgr deployments, deployment, cancel, rollback', () => {
   });
 
   it('rolls back and follows the new deployment', async () => {
-    const em = fakeEm({ script: [succeeded], routes: (s) => (s.path === 'deployments/rollback' ? { status: 202, body: { ...aDeployment({ version: '1.0.0' }), rolledBackFrom: '1.1.0' } } : undefined) });
+    const em = fakeEm({ script: [succeeded], routes: (s) => (s.path === 'rollbacks' ? { status: 202, body: { ...aDeployment({ version: '1.0.0' }), rolledBackFrom: '1.1.0' } } : undefined) });
     expect(await em.run('rollback', 'Hello', '--env', 'dev1', '--slice', 'blue', '--wait')).toBe(0);
     expect(em.seen[0]).toMatchObject({ method: 'POST', body: { environment: 'dev1', service: 'Hello', slice: 'blue' } });
     expect(em.stdout.split('\n')[0]).toBe('rolling Hello in dev1 back from 1.1.0 to 1.0.0');

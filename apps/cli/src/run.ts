@@ -13,6 +13,8 @@ import { registerPermissionCommands } from './permission-commands.js';
 import { registerEnvironmentCommands } from './environment-commands.js';
 import { registerAsgCommands, registerInstanceCommands } from './operations-commands.js';
 import { registerServiceStateCommands } from './service-state-commands.js';
+import { registerScheduleCommands } from './schedule-commands.js';
+import { registerTrafficCommands } from './traffic-commands.js';
 
 /**
  * Runs one `envmgr` command line (without the `node envmgr` prefix) and resolves to its exit code:
@@ -54,5 +56,7 @@ function buildProgram(ctx: Context): Command {
   registerAsgCommands(program, ctx);
   registerInstanceCommands(program, ctx);
   registerServiceStateCommands(program, ctx);
+  registerScheduleCommands(program, ctx);
+  registerTrafficCommands(program, ctx);
   return program;
 }

@@ -12,16 +12,20 @@ import { createLdapDirectory } from '@envmgr/adapter-directory-ldap';
 import { bootstrapAdmin, type IdentityDeps } from '@envmgr/app';
 import { createHttpApp, type App, type HttpLogger } from '@envmgr/http';
 import { deploymentIndex, type ConfigStore, type CredentialStore, type DeploymentStore, type Directory, type EventBus, type Lock } from '@envmgr/ports';
-import type { DeploymentDeps } from '@envmgr/app';
+import type { DeploymentDeps, SchedulingDeps } from '@envmgr/app';
 import { createLateCompute, type LateCompute } from './late-compute.js';
 import { startDriverLoop, type DriverLoop } from './driver-loop.js';
 import type { ServerConfig } from './config.js';
+import { announceCommits, type ConfigChanges } from './config-changes.js';
 import { createArgon2Hasher, createJwtSigner, createRandomSource } from './identity/crypto-adapters.js';
 import { generatePassword, loadSigningKey, writeInitialPassword } from './identity/secrets.js';
+import { buildScheduleActionLog, startSchedulerLoop, type SchedulerLoop } from './scheduling/scheduler-loop.js';
 
 export interface Server {
   app: App;
   store: ConfigStore;
+  /** Announces each configuration commit of this process (the edge router follows LB settings and upstreams by it). */
+  configChanges: ConfigChanges;
   identity: IdentityDeps;
   /** The built-in registry (target state, catalog, health) that agents talk to. */
   registry: BuiltinRegistry;
@@ -36,13 +40,21 @@ export interface Server {
   startDriver(): DriverLoop;
   /** Stops the driver (before compute closes); `close` does it too. */
   stopDriver(): Promise<void>;
+  /** What the scheduler works with: the configuration, the local compute as account `local`, its action log. */
+  schedulingDeps: SchedulingDeps;
+  /** Starts the scheduler in this process (after compute is bound) unless ENVMGR_SCHEDULER is off. */
+  startScheduler(): SchedulerLoop | undefined;
+  /** Stops the scheduler (before compute closes); `close` does it too. */
+  stopScheduler(): Promise<void>;
   close(): Promise<void>;
 }
 
 /** The composition root: the only place that picks and builds adapters. */
 export function composeServer(config: ServerConfig, logger: HttpLogger): Server {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const { store, credentials } = buildStores(config);
+  const built = buildStores(config);
+  const credentials = built.credentials;
+  const { store, changes: configChanges } = announceCommits(built.store);
   const clock = { now: () => Date.now() };
   const hasher = { sha256: (text: string) => createHash('sha256').update(text).digest('hex') };
   const identity: IdentityDeps = {
@@ -80,6 +92,14 @@ export function composeServer(config: ServerConfig, logger: HttpLogger): Server 
     },
   };
   let driver: DriverLoop | undefined;
+  const schedulingDeps: SchedulingDeps = {
+    config: { store },
+    accounts: [{ name: 'local', compute }],
+    actions: buildScheduleActionLog(config),
+    clock,
+    ids: { next: () => randomUUID() },
+  };
+  let scheduler: SchedulerLoop | undefined;
   const app = createHttpApp({
     config: { store, clock, hasher, credentials },
     identity,
@@ -93,6 +113,7 @@ export function composeServer(config: ServerConfig, logger: HttpLogger): Server 
       }
     },
     maxBodyBytes: config.maxBodyBytes,
+    scheduling: { actions: schedulingDeps.actions, accounts: schedulingDeps.accounts },
     packages: {
       store: packageStore,
       blobs: createFsBlobStore({ root: join(config.dataDir, 'blobs') }),
@@ -105,6 +126,7 @@ export function composeServer(config: ServerConfig, logger: HttpLogger): Server 
   return {
     app,
     store,
+    configChanges,
     identity,
     registry,
     compute,
@@ -119,8 +141,22 @@ export function composeServer(config: ServerConfig, logger: HttpLogger): Server 
     stopDriver: async () => {
       await driver?.stop();
     },
+    schedulingDeps,
+    startScheduler() {
+      if (config.scheduler === 'off') return undefined;
+      const limit = config.schedulerLimitToEnvironment;
+      scheduler ??= startSchedulerLoop(schedulingDeps, {
+        lock, intervalMs: config.schedulerIntervalMs, whatIf: config.scheduler === 'what-if', limitToEnvironment: limit === undefined ? undefined : new RegExp(limit), logger,
+      });
+      return scheduler;
+    },
+    stopScheduler: async () => {
+      await scheduler?.stop();
+    },
     close: async () => {
+      await scheduler?.stop();
       await driver?.stop();
+      await schedulingDeps.actions.close();
       await deployments.close();
       await registry.close();
       await store.close();

@@ -25,12 +25,37 @@ const ServerConfigSchema = z.object({
   sessionTtlSeconds: z.coerce.number().int().min(60).max(30 * 86400).default(43200),
   /** ENVMGR_REGISTRY_PORT: loopback port of the built-in registry (Consul HTTP API subset); 0 picks a free one. @default 8500 */
   registryPort: Port.default(8500),
+  /**
+   * ENVMGR_EDGE_PORT: loopback port of the built-in edge router, which routes the LB settings' virtual hosts to the
+   * active slices of their upstreams (docs/traffic.md); 0 picks a free one, `off` runs none. @default 8081
+   */
+  edgePort: z.union([z.literal('off'), Port], { error: 'must be a port number (0-65535; 0 picks a free one) or off' }).default(8081),
   /** ENVMGR_AGENT_COMMAND: program each local instance runs; its arguments follow, space-separated. @default the bundled deployment agent */
   agentCommand: z.string().min(1).optional(),
   /** ENVMGR_AGENT_MIN_FREE_DISK_MB: passed to local agents; an install needs this much free disk. @default the agent's (2048) */
   agentMinFreeDiskMb: z.coerce.number().int().min(1).optional(),
   /** ENVMGR_DRIVER_INTERVAL_MS: pause between passes of the deployment driver while nothing wakes it. @default 1000 */
   driverIntervalMs: z.coerce.number().int().min(10).max(600_000).default(1000),
+  /**
+   * ENVMGR_SCHEDULER: the scheduler job (SPEC §8): `on` switches instances and groups on and off by their schedules,
+   * `what-if` only logs what it would do, `off` runs nothing. Off by default: EM's rules switch off every instance of
+   * an environment without schedule settings, so turning it on is a decision. @default off
+   */
+  scheduler: z.enum(['on', 'off', 'what-if']).default('off'),
+  /** ENVMGR_SCHEDULER_INTERVAL_MS: time between the scheduler's passes. @default 300000 (5 min) */
+  schedulerIntervalMs: z.coerce.number().int().min(1000).max(86_400_000).default(300_000),
+  /** ENVMGR_SCHEDULER_LIMIT_TO_ENVIRONMENT: EM's LIMIT_TO_ENVIRONMENT, a regular expression of environment names. @default every environment */
+  schedulerLimitToEnvironment: z
+    .string()
+    .refine((s) => {
+      try {
+        new RegExp(s);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be a regular expression, e.g. ^(c50|c51)$')
+    .optional(),
   /** ENVMGR_DEPLOYMENT_TIMEOUT_MS: a deployment fails when it has not ended this long after its request. @default 3600000 (EM's 60 min) */
   deploymentTimeoutMs: z.coerce.number().int().min(1000).optional(),
   /** ENVMGR_NODE_TIMEOUT_MS: an instance may stay In Progress this long. @default the installation timeout (20 min) */
@@ -82,10 +107,14 @@ const ENV: Record<keyof z.infer<typeof ServerConfigSchema>, string> = {
   maxBodyBytes: 'ENVMGR_MAX_BODY_BYTES',
   maxPackageBytes: 'ENVMGR_MAX_PACKAGE_BYTES',
   registryPort: 'ENVMGR_REGISTRY_PORT',
+  edgePort: 'ENVMGR_EDGE_PORT',
   agentCommand: 'ENVMGR_AGENT_COMMAND',
   agentMinFreeDiskMb: 'ENVMGR_AGENT_MIN_FREE_DISK_MB',
   maxLogBytes: 'ENVMGR_MAX_LOG_BYTES',
   driverIntervalMs: 'ENVMGR_DRIVER_INTERVAL_MS',
+  scheduler: 'ENVMGR_SCHEDULER',
+  schedulerIntervalMs: 'ENVMGR_SCHEDULER_INTERVAL_MS',
+  schedulerLimitToEnvironment: 'ENVMGR_SCHEDULER_LIMIT_TO_ENVIRONMENT',
   deploymentTimeoutMs: 'ENVMGR_DEPLOYMENT_TIMEOUT_MS',
   nodeTimeoutMs: 'ENVMGR_NODE_TIMEOUT_MS',
   healthDeadlineMs: 'ENVMGR_HEALTH_DEADLINE_MS',

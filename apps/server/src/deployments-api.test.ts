@@ -137,7 +137,7 @@ describe('deployment routes', () => {
   });
 
   it('refuses a rollback when there is no earlier successful version', async () => {
-    const r = await t.call('POST', '/api/v1/deployments/rollback', { body: { environment: 'c50', service: 'Hello' } });
+    const r = await t.call('POST', '/api/v1/rollbacks', { body: { environment: 'c50', service: 'Hello' } });
     expect(r.status).toBe(409);
     expect(r.body.code).toBe('nothing-to-roll-back-to');
   });

@@ -149,7 +149,7 @@ describe('deployments end to end (embedded mode)', () => {
   }, 120_000);
 
   it('rolls back to the previously successful version', async () => {
-    const r = await s.fetch('/api/v1/deployments/rollback', { method: 'POST', headers: json, body: JSON.stringify({ environment: ENV, service: SERVICE }) });
+    const r = await s.fetch('/api/v1/rollbacks', { method: 'POST', headers: json, body: JSON.stringify({ environment: ENV, service: SERVICE }) });
     const body = (await r.json()) as Dep & { version: string; rolledBackFrom: string };
     expect(r.status).toBe(202);
     expect(body).toMatchObject({ version: '1.0.0', rolledBackFrom: '1.1.0' });

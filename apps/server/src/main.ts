@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { loadConfig } from './config.js';
 import { bootstrap, composeServer, serveRegistry } from './compose.js';
 import { startLocalCompute } from './local-compute.js';
+import { startEdgeRouter } from './edge.js';
 
 const loaded = loadConfig(process.env);
 if (!loaded.ok) {
@@ -11,7 +12,7 @@ if (!loaded.ok) {
 }
 const { config } = loaded;
 const logger = pino({ level: config.logLevel, base: { service: 'envmgr' } });
-const { server, bootstrapped, registryServer } = await start().catch((err: unknown) => {
+const { server, bootstrapped, registryServer, edge } = await start().catch((err: unknown) => {
   // a taken port or data directory locked by another EM: say so in one line, not with a stack trace
   process.stderr.write(`envmgr: cannot start: ${err instanceof Error ? err.message : String(err)}\n`);
   logger.debug({ err }, 'start-up failed');
@@ -22,9 +23,11 @@ async function start() {
   const server = composeServer(config, logger);
   const bootstrapped = await bootstrap(server, config);
   const registryServer = await serveRegistry(server, config);
-  return { server, bootstrapped, registryServer };
+  const edge = await startEdgeRouter(server, config, logger);
+  return { server, bootstrapped, registryServer, edge };
 }
 logger.info({ url: registryServer.url }, 'built-in registry is listening');
+if (edge) logger.info({ url: edge.url }, 'edge router is listening');
 // printed once, on the console only: the operator needs it to sign in the first time
 if (bootstrapped) process.stdout.write(`${bootstrapped}\n`);
 
@@ -33,10 +36,12 @@ let stopCompute: () => Promise<void> = () => Promise.resolve();
 const http = serve({ fetch: server.app.fetch, hostname: config.host, port: config.port, serverOptions: { maxHeaderSize: 64 * 1024 } }, (info) => {
   logger.info({ url: `http://${config.host}:${info.port}`, dataDir: config.dataDir, store: config.store }, 'Environment Manager is listening');
   process.stdout.write(`Environment Manager listening on http://${config.host}:${info.port} (data in ${config.dataDir}); API docs at /docs\n`);
+  if (edge) process.stdout.write(`Edge router on ${edge.url}: LB settings' virtual hosts, e.g. http://<vhost>.<environment>.localhost:${edge.port}/ (docs/traffic.md)\n`);
   const api = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${info.port}`;
   startLocalCompute(server, config, { api, registry: registryServer.url }, logger).then(
     (compute) => {
       stopCompute = () => compute.close();
+      if (server.startScheduler()) logger.info({ mode: config.scheduler, intervalMs: config.schedulerIntervalMs }, 'scheduler is running');
     },
     (err: unknown) => logger.error({ err }, 'local compute did not start; instances will not be managed'),
   );
@@ -46,7 +51,8 @@ function shutdown(signal: string): void {
   logger.info({ signal }, 'shutting down');
   http.close(() => {
     // instances keep running while EM is down; the next start re-adopts them
-    server.stopDriver().then(() => stopCompute()).then(() => registryServer.close()).then(() => server.close()).then(
+    // the edge router first lets requests in flight finish, while the instances still run
+    (edge ? edge.close() : Promise.resolve()).then(() => server.stopScheduler()).then(() => server.stopDriver()).then(() => stopCompute()).then(() => registryServer.close()).then(() => server.close()).then(
       () => process.exit(0),
       (err: unknown) => {
         logger.error({ err }, 'closing the store failed');

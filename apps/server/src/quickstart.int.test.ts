@@ -47,7 +47,7 @@ describe('README quickstart against the built server and CLI', () => {
   /** Starts the built server on the data dir; ports 0 pick free ones. Resolves with its URL and registry port. */
   const startEm = async (ports: { http: string; registry: string }): Promise<{ url: string; registryPort: string }> => {
     server = spawn(process.execPath, [SERVER], {
-      env: { ...process.env, ENVMGR_PORT: ports.http, ENVMGR_DATA_DIR: join(dataDir, 'data'), ENVMGR_LOG_LEVEL: 'info', ENVMGR_ADMIN_PASSWORD: ADMIN_PASSWORD, ENVMGR_REGISTRY_PORT: ports.registry },
+      env: { ...process.env, ENVMGR_PORT: ports.http, ENVMGR_DATA_DIR: join(dataDir, 'data'), ENVMGR_LOG_LEVEL: 'info', ENVMGR_ADMIN_PASSWORD: ADMIN_PASSWORD, ENVMGR_REGISTRY_PORT: ports.registry, ENVMGR_EDGE_PORT: '0' },
     });
     server.stderr?.on('data', (d: Buffer) => (serverOutput += d.toString()));
     return new Promise((ok, fail) => {

@@ -8,6 +8,8 @@ import { loadConfig } from './config.js';
 import { bootstrap, composeServer, serveRegistry, type Server } from './compose.js';
 import { startLocalCompute } from './local-compute.js';
 import type { LocalCompute } from '@envmgr/adapter-compute-local';
+import type { EdgeRouter } from '@envmgr/adapter-edge-router';
+import { startEdgeRouter } from './edge.js';
 
 export const TEST_ADMIN_PASSWORD = 'test-admin-password-1';
 
@@ -64,6 +66,8 @@ export interface FullServer extends RunningServer {
   registryUrl: string;
   registryPort: number;
   port: number;
+  /** The built-in edge router, on a free loopback port unless ENVMGR_EDGE_PORT says otherwise (`off`: none). */
+  edge: EdgeRouter | undefined;
 }
 
 /**
@@ -79,18 +83,22 @@ export async function startFullServer(opts: { dataDir?: string; port?: number; r
     ENVMGR_DATA_DIR: base.dataDir,
     // the test machine's free disk is not what these tests are about
     ENVMGR_AGENT_MIN_FREE_DISK_MB: '1',
+    ENVMGR_EDGE_PORT: '0',
     ...opts.env,
   });
   if (!loaded.ok) throw new TypeError(loaded.problems.join('; '));
   const registry = await serveRegistry(base.server, loaded.config);
   const compute = await startLocalCompute(base.server, loaded.config, { api: base.url, registry: registry.url }, quiet);
+  const edge = await startEdgeRouter(base.server, loaded.config, quiet);
   return {
     ...base,
     compute,
     registryUrl: registry.url,
     registryPort: registry.port,
     port,
+    edge,
     async stop(o = {}) {
+      await edge?.close();
       await base.server.stopDriver();
       await compute.close();
       await registry.close();

@@ -12,3 +12,5 @@ export * from './packages/packages-client.js';
 export * from './deployments/deployment-schemas.js';
 export * from './operations/index.js';
 export * from './service-state/index.js';
+export * from './traffic/index.js';
+export * from './scheduling/index.js';

@@ -10,3 +10,5 @@ export * from './environments/environment-ops.js';
 export * from './deployments/index.js';
 export * from './operations/index.js';
 export * from './operations/service-state/index.js';
+export * from './traffic/index.js';
+export * from './scheduling/index.js';

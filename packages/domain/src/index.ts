@@ -12,3 +12,4 @@ export * from './access/index.js';
 export * from './deployments/index.js';
 export * from './scheduling/index.js';
 export * from './operations/index.js';
+export * from './traffic/index.js';

@@ -12,6 +12,7 @@ import { registerAuditRoutes } from './audit/audit-routes.js';
 import { registerDiagnosticsRoutes } from './diagnostics/diagnostics-routes.js';
 import { registerDocsRoutes } from './docs/docs-routes.js';
 import { methodNotAllowed } from './middleware/method-not-allowed.js';
+import { requireDeclaredBody } from './middleware/required-body.js';
 import { registerIdentityRoutes } from './identity/identity-routes.js';
 import { permissionGate } from './access/route-permission.js';
 import { registerPolicyRoutes } from './identity/policy-routes.js';
@@ -19,7 +20,9 @@ import { isBinaryUploadPath, registerPackageRoutes } from './packages/package-ro
 import { registerGroupRoutes } from './groups/group-routes.js';
 import { registerServiceStateRoutes } from './service-state/service-state-routes.js';
 import { registerEnvironmentOpsRoutes } from './environments/environment-ops-routes.js';
+import { registerScheduleRoutes } from './scheduling/schedule-routes.js';
 import { registerDeploymentRoutes } from './deployments/deployment-routes.js';
+import { registerTrafficRoutes } from './traffic/traffic-routes.js';
 
 const WHERE: Record<string, string> = { json: 'the request body', query: 'the query string', param: 'the URL', header: 'a header' };
 
@@ -47,6 +50,7 @@ export function createHttpApp(deps: HttpDeps): App {
   };
   app.use('/api/v1/*', limitBodies);
   app.use('/api/v1/*', permissionGate(() => app));
+  app.use('/api/v1/*', requireDeclaredBody(() => app));
 
   registerDiagnosticsRoutes(app);
   registerIdentityRoutes(app, deps);
@@ -56,11 +60,14 @@ export function createHttpApp(deps: HttpDeps): App {
   registerAuditRoutes(app, deps);
   if (deps.packages) registerPackageRoutes(app, { config: deps.config, packages: deps.packages });
   registerEnvironmentOpsRoutes(app, deps);
+  // before the group and instance routes: `/instances/{id}` would take `schedule-actions` for an id
+  registerScheduleRoutes(app, deps);
   if (deps.runtime) {
     const withRuntime = { ...deps, runtime: deps.runtime };
     registerDeploymentRoutes(app, withRuntime);
     registerGroupRoutes(app, withRuntime);
     registerServiceStateRoutes(app, withRuntime);
+    registerTrafficRoutes(app, { config: deps.config, registry: deps.runtime.registry, deployments: deps.runtime.deployments, events: deps.runtime.events });
   }
   registerDocsRoutes(app);
 

@@ -4,6 +4,7 @@ import type { ConfigDeps, IdentityDeps, RequestContext } from '@envmgr/app';
 import type { Compute, DeploymentStore, EventBus, IdSource, Registry } from '@envmgr/ports';
 import type { Context } from 'hono';
 import type { PackagesHttpDeps } from './packages/packages-http-deps.js';
+import type { SchedulingHttpDeps } from './scheduling/schedule-http-deps.js';
 
 /** The slice of a structured logger (pino's shape) the HTTP layer writes to. */
 export interface HttpLogger {
@@ -21,6 +22,8 @@ export interface HttpDeps {
   packages?: PackagesHttpDeps;
   /** Deployments, groups, instances, target state and events (SPEC §5, §11); without it those routes are not served. */
   runtime?: RuntimeHttpDeps;
+  /** The scheduler's action log and accounts (SPEC §8); without it the savings report is not served. */
+  scheduling?: SchedulingHttpDeps;
   /** Replaces credential checking (tests). @default bearer token or session cookie, through `identity` */
   authenticate?: (c: Context) => Promise<Actor>;
   /** The client's address, for sign-in throttling and security events. */

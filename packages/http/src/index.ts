@@ -1,3 +1,4 @@
 export { createHttpApp } from './app.js';
 export type { HttpDeps, HttpLogger, App } from './context.js';
 export type { PackagesHttpDeps } from './packages/package-routes.js';
+export type { SchedulingHttpDeps } from './scheduling/schedule-http-deps.js';

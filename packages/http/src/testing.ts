@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { aFixedClock, sequentialIds } from '@envmgr/test-support';
 import { createHttpApp } from './app.js';
 import type { App, HttpLogger, RuntimeHttpDeps } from './context.js';
+import type { SchedulingHttpDeps } from './scheduling/schedule-http-deps.js';
 
 export interface TestApp {
   app: App;
@@ -26,7 +27,15 @@ export interface TestApp {
 
 /** The HTTP app over memory adapters, with a helper to call it; for API tests. */
 export function aTestApp(
-  opts: { store?: ConfigStore; maxBodyBytes?: number; identity?: IdentityDeps; realAuth?: boolean; runtime?: RuntimeHttpDeps; packageStore?: PackageStore } = {},
+  opts: {
+    store?: ConfigStore;
+    maxBodyBytes?: number;
+    identity?: IdentityDeps;
+    realAuth?: boolean;
+    runtime?: RuntimeHttpDeps;
+    packageStore?: PackageStore;
+    scheduling?: SchedulingHttpDeps;
+  } = {},
 ): TestApp {
   const store = opts.store ?? createMemoryConfigStore();
   const clock = aFixedClock(Date.UTC(2026, 10, 23, 12));
@@ -51,6 +60,7 @@ export function aTestApp(
     ...(opts.realAuth ? {} : { authenticate: (c: Context) => Promise.resolve(testAdmin(c.req.header('x-test-user') ?? 'tester')) }),
     ...(opts.maxBodyBytes ? { maxBodyBytes: opts.maxBodyBytes } : {}),
     ...(opts.runtime ? { runtime: opts.runtime } : {}),
+    ...(opts.scheduling ? { scheduling: opts.scheduling } : {}),
   });
   return {
     app,

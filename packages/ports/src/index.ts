@@ -13,4 +13,5 @@ export { parseGoDuration } from './registry/go-duration.js';
 export * from './locks/lock.js';
 export * from './deployments/deployment-store.js';
 export * from './events/event-bus.js';
+export * from './scheduling/schedule-action-log.js';
 export * from './compute/compute-rules.js';

@@ -7,3 +7,4 @@ export { createMemoryPackageStore, createMemoryBlobStore } from './packages/memo
 export { registryContract, type RegistryFixture, type RegistryNodeClient } from './registry/registry.contract.js';
 export { lockContract, type LockFixture } from './locks/lock.contract.js';
 export { deploymentStoreContract, type DeploymentStoreFixture, type ContractDeploymentRecord } from './deployments/deployment-store.contract.js';
+export { scheduleActionLogContract, type ScheduleActionLogFixture } from './scheduling/schedule-action-log.contract.js';

@@ -7,6 +7,8 @@ import { createOperationsApi, type OperationsApi } from './operations-api.js';
 import { createTransferApi, type TransferApi } from './transfer-api.js';
 import { createTransport, type FetchLike } from './transport.js';
 import { createServiceStateApi, type ServiceStateApi } from '../service-state/service-state-client.js';
+import { createScheduleApi, type ScheduleApi } from '../scheduling/schedule-client.js';
+import { createTrafficApi, type TrafficApi } from '../traffic/traffic-client.js';
 
 export interface ClientOptions {
   /** The server's origin, e.g. `http://127.0.0.1:8080` (routes live under `/api/v1/`). */
@@ -28,7 +30,7 @@ export interface ClientOptions {
  * and `requestId`; no answer at all is code `unreachable` (status 0); a body that breaks the contract is
  * `invalid-response`.
  */
-export interface EnvMgrClient extends ConfigApi, TransferApi, AuditApi, IdentityApi, EnvironmentsApi, OperationsApi, ServiceStateApi {
+export interface EnvMgrClient extends ConfigApi, TransferApi, AuditApi, IdentityApi, EnvironmentsApi, OperationsApi, ServiceStateApi, TrafficApi, ScheduleApi {
   /** Deployments: request, list, follow, cancel, redeploy, roll back. */
   deployments: DeploymentsApi;
 }
@@ -48,7 +50,9 @@ export function createClient(opts: ClientOptions): EnvMgrClient {
     ...createIdentityApi(send),
     ...createEnvironmentsApi(send),
     ...createServiceStateApi(send),
+    ...createTrafficApi(send),
     ...createOperationsApi(send),
+    ...createScheduleApi(send),
     ...createDeploymentsApi(send, { baseUrl: opts.baseUrl, fetch: opts.fetch, headers }),
   };
 }

@@ -162,7 +162,7 @@ describe('deployments client', () => {
         calls.push({ method: init.method, url: url.slice(`${BASE}/api/v1/`.length), body: init.body === undefined ? undefined : JSON.parse(init.body) });
         if (url.includes('dryRun') || init.body?.includes('dryRun')) return reply({ isDryRun: true });
         if (init.method === 'GET' && url.includes('deployments?')) return reply({ items: [] }, url.includes('cursor=c2') ? {} : { 'x-next-cursor': 'c2' });
-        return reply(url.endsWith('rollback') ? { ...aDeployment(), rolledBackFrom: '1.2.0' } : aDeployment());
+        return reply(url.endsWith('rollbacks') ? { ...aDeployment(), rolledBackFrom: '1.2.0' } : aDeployment());
       },
     });
     const d = client.deployments;
@@ -182,7 +182,7 @@ describe('deployments client', () => {
       { method: 'GET', url: 'deployments/d%2F1', body: undefined },
       { method: 'PATCH', url: 'deployments/d-1', body: { Status: 'Cancelled' } },
       { method: 'POST', url: 'deployments/d-1/redeploy', body: undefined },
-      { method: 'POST', url: 'deployments/rollback', body: { environment: 'dev1', service: 'Hello' } },
+      { method: 'POST', url: 'rollbacks', body: { environment: 'dev1', service: 'Hello' } },
       { method: 'POST', url: 'deployments', body: { environment: 'dev1', service: 'Hello', version: '1.1.0', dryRun: true } },
     ]);
   });

@@ -157,7 +157,7 @@ export function createDeploymentsApi(send: Send, stream: EventStreamOptions, tim
     },
     async rollback(input) {
       const req = { environment: input.environment, service: input.service, ...(input.slice !== undefined ? { slice: input.slice } : {}) };
-      return parseReply(await send({ method: 'POST', path: 'deployments/rollback', body: req }), RolledBackSchema);
+      return parseReply(await send({ method: 'POST', path: 'rollbacks', body: req }), RolledBackSchema);
     },
     follow: (id, onEvent, signal) => follow({ id, onEvent, signal, get, stream, timing: t }),
   };

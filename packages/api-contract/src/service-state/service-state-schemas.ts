@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { environmentName, serviceName } from '../config/entities/fields.js';
 import { packageVersion } from '../packages/package-schemas.js';
+import { UpstreamSliceSchema } from '../traffic/traffic-schemas.js';
 
 /*
  * The read side of services and target state (SPEC §11): services of an environment, their health, slices and
@@ -131,7 +132,10 @@ export const ServiceSliceSchema = z
     slice: sliceEnum(),
     registryName: z.string().meta({ description: 'the registry (Consul) service name of the slice' }),
     port: count().optional().meta({ description: "the slice's port from the service's configuration; local instances use their own (see instances)" }),
-    active: z.null().meta({ description: 'whether traffic goes to this slice: null until traffic switching is built' }),
+    active: z
+      .boolean()
+      .nullable()
+      .meta({ description: 'whether traffic goes to this slice: a host of the service\'s upstreams names its registry name and is up (true) or all such hosts are down (false); null when no upstream host names it' }),
     target: z.array(ServiceTargetEntrySchema),
     versions: z.array(z.string()),
     instances: z.array(ServiceInstanceSchema),
@@ -140,7 +144,12 @@ export const ServiceSliceSchema = z
   .meta({ id: 'ServiceSlice' });
 
 export const ServiceSlicesSchema = z
-  .object({ environment: z.string(), service: z.string(), slices: z.array(ServiceSliceSchema) })
+  .object({
+    environment: z.string(),
+    service: z.string(),
+    slices: z.array(ServiceSliceSchema),
+    upstreams: z.array(UpstreamSliceSchema).optional().meta({ description: 'EM\'s record of each host of the service\'s upstreams in the environment (SPEC §7); sent by servers with traffic switching' }),
+  })
   .meta({ id: 'ServiceSlices' });
 export type ServiceSlicesDto = z.infer<typeof ServiceSlicesSchema>;
 

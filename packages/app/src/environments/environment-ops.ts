@@ -18,6 +18,7 @@ import {
   type ConfigItem,
   type OpsChange,
   type OpsRecordValue,
+  type OpsScheduleOverride,
 } from '@envmgr/domain';
 import type { ConfigChange, ConfigStore } from '@envmgr/ports';
 import type { ConfigDeps, RequestContext } from '../context.js';
@@ -39,6 +40,8 @@ export interface EnvironmentOps {
   manualScheduleUp: boolean;
   scheduleAutomatically: boolean;
   defaultSchedule?: string;
+  /** The last override of the environment's schedule (ours); it counts only until `until` (see docs/scheduling.md). */
+  scheduleOverride?: { state: 'on' | 'off'; until: string; by: string; at: string; reason?: string };
   /** The stored record's version; absent when none is stored. */
   version?: number;
 }
@@ -49,6 +52,10 @@ const MAX_ATTEMPTS = 5;
 
 function markOf(m: { By: string; At: string; Reason?: string } | undefined): EnvironmentOps['lock'] {
   return m && { by: m.By, at: m.At, ...(m.Reason !== undefined ? { reason: m.Reason } : {}) };
+}
+
+function overrideOf(o: OpsScheduleOverride): NonNullable<EnvironmentOps['scheduleOverride']> {
+  return { state: o.State, until: o.Until, by: o.By, at: o.At, ...(o.Reason !== undefined ? { reason: o.Reason } : {}) };
 }
 
 function toEnvironmentOps(environment: string, item: ConfigItem | undefined): EnvironmentOps {
@@ -64,6 +71,7 @@ function toEnvironmentOps(environment: string, item: ConfigItem | undefined): En
     manualScheduleUp: v.ManualScheduleUp === true,
     scheduleAutomatically: v.ScheduleAutomatically === true,
     ...(v.DefaultSchedule !== undefined ? { defaultSchedule: v.DefaultSchedule } : {}),
+    ...(v.ScheduleOverride ? { scheduleOverride: overrideOf(v.ScheduleOverride) } : {}),
     ...(item ? { version: item.version } : {}),
   };
 }
@@ -171,7 +179,7 @@ function opsChange(ctx: RequestContext, at: string, reason: string | undefined):
 }
 
 /** The path under `/api/v1` of an environment's ops route, e.g. `/environments/c50/deploy-lock`. */
-export function environmentOpsResource(environment: string, what: 'deploy-lock' | 'maintenance' | 'schedule'): string {
+export function environmentOpsResource(environment: string, what: 'deploy-lock' | 'maintenance' | 'schedule' | 'schedule-override'): string {
   return `/environments/${environment}/${what}`;
 }
 

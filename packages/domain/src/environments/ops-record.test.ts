@@ -25,6 +25,12 @@ describe('opsValueOf', () => {
     ['a lock with its mark', { EnvironmentName: 'c50', Value: lockedByAlice as JsonObject }, lockedByAlice],
     ['fields of the wrong type', { EnvironmentName: 'c50', Value: { DeploymentsLocked: 'yes', DeploymentLock: { By: 'x' } } }, {}],
     ['no Value', { EnvironmentName: 'c50' }, {}],
+    [
+      'a schedule override',
+      { EnvironmentName: 'c50', Value: { ScheduleOverride: { State: 'on', Until: '2026-01-01T22:00:00.000Z', By: 'alice', At: alice.at } } },
+      { ScheduleOverride: { State: 'on', Until: '2026-01-01T22:00:00.000Z', By: 'alice', At: alice.at } },
+    ],
+    ['an override with an unknown state', { EnvironmentName: 'c50', Value: { ScheduleOverride: { State: 'maybe', Until: 'x', By: 'alice', At: alice.at } } }, {}],
   ])('reads %s', (_why, data, value) => {
     expect(opsValueOf(data)).toEqual(value);
   });

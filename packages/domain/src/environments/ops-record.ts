@@ -12,6 +12,18 @@ export interface OpsMark {
 }
 
 /**
+ * A temporary schedule for the whole environment (ours, not EM's): `State` on or off until `Until` (ISO 8601 UTC),
+ * set by `By` at `At`. It stops counting at `Until` without anyone changing the record; see docs/scheduling.md.
+ */
+export interface OpsScheduleOverride {
+  State: 'on' | 'off';
+  Until: string;
+  By: string;
+  At: string;
+  Reason?: string;
+}
+
+/**
  * The `Value` of an environment's ops record (EM's InfraOpsEnvironment, SPEC §3.3). Every field is optional: an
  * absent flag is false, an absent mark is none, and an environment without a stored record has all defaults.
  * `DeploymentLock` and `Maintenance` say who set `DeploymentsLocked` and `EnvironmentInMaintenance`; EM had no such
@@ -25,6 +37,7 @@ export interface OpsRecordValue {
   EnvironmentInMaintenance?: boolean;
   DeploymentLock?: OpsMark;
   Maintenance?: OpsMark;
+  ScheduleOverride?: OpsScheduleOverride;
 }
 
 /** What changes a flag: the actor's name, the time (ISO 8601 UTC), and an optional reason. */
@@ -37,6 +50,12 @@ export interface OpsChange {
 function markOf(v: unknown): OpsMark | undefined {
   if (!isJsonObject(v) || typeof v.By !== 'string' || typeof v.At !== 'string') return undefined;
   return { By: v.By, At: v.At, ...(typeof v.Reason === 'string' ? { Reason: v.Reason } : {}) };
+}
+
+function overrideOf(v: unknown): OpsScheduleOverride | undefined {
+  const mark = markOf(v);
+  if (!mark || !isJsonObject(v) || (v.State !== 'on' && v.State !== 'off') || typeof v.Until !== 'string') return undefined;
+  return { State: v.State, Until: v.Until, By: mark.By, At: mark.At, ...(mark.Reason !== undefined ? { Reason: mark.Reason } : {}) };
 }
 
 /**
@@ -55,6 +74,8 @@ export function opsValueOf(data: JsonObject | undefined): OpsRecordValue {
   if (lock) out.DeploymentLock = lock;
   const maintenance = markOf(v.Maintenance);
   if (maintenance) out.Maintenance = maintenance;
+  const override = overrideOf(v.ScheduleOverride);
+  if (override) out.ScheduleOverride = override;
   return out;
 }
 
@@ -66,6 +87,7 @@ const FIELD_ORDER = [
   'EnvironmentInMaintenance',
   'DeploymentLock',
   'Maintenance',
+  'ScheduleOverride',
 ] as const satisfies readonly (keyof OpsRecordValue)[];
 
 /**

@@ -47,12 +47,37 @@ export interface ScheduleDecision {
 export type ScheduleStatus = 'ON' | 'OFF' | 'NOT FOUND' | 'NO SCHEDULE' | 'INVALID SCHEDULE';
 
 /** What a schedule says at an instant. */
-type Expected =
+export type ScheduleExpectation =
   | { kind: 'on' | 'off'; occurrence?: ScheduleOccurrence }
   | { kind: 'invalid'; error: ScheduleParseError }
   | { kind: 'noschedule' }
   | { kind: 'not-found' }
   | { kind: 'unsupported-instant' };
+type Expected = ScheduleExpectation;
+
+/**
+ * What each distinct schedule text says at one instant, remembered so that deciding for many instances parses and
+ * evaluates each text once. Valid for its `nowMs` only; {@link scheduleExpectation} ignores it at another instant.
+ */
+export interface ScheduleMemo {
+  readonly nowMs: number;
+  readonly byText: Map<string, ScheduleExpectation>;
+}
+
+export function createScheduleMemo(nowMs: number): ScheduleMemo {
+  return { nowMs, byText: new Map() };
+}
+
+/** What the schedule `text` says at `nowMs`: on or off (with the deciding occurrence), or why it says nothing. */
+export function scheduleExpectation(text: string, nowMs: number, memo?: ScheduleMemo): ScheduleExpectation {
+  if (memo === undefined || memo.nowMs !== nowMs) return expectedState(text, nowMs);
+  let expected = memo.byText.get(text);
+  if (expected === undefined) {
+    expected = expectedState(text, nowMs);
+    memo.byText.set(text, expected);
+  }
+  return expected;
+}
 
 function expectedState(text: string, nowMs: number): Expected {
   const parsed = parseSchedule(text);
@@ -83,8 +108,11 @@ export function scheduleStatus(lookup: ScheduleLookup, nowMs: number): ScheduleS
   }
 }
 
-/** What the scheduler does to an instance at `nowMs`. Checks run in the order of SPEC §8's skip list. */
-export function decide(input: ScheduleDecisionInput, nowMs: number): ScheduleDecision {
+/**
+ * What the scheduler does to an instance at `nowMs`. Checks run in the order of SPEC §8's skip list. A `memo` made
+ * for the same `nowMs` only saves work: the decision is the same with or without it.
+ */
+export function decide(input: ScheduleDecisionInput, nowMs: number, memo?: ScheduleMemo): ScheduleDecision {
   const { instance, group, environment: env } = input;
   if (env === undefined || env.name.trim() === '') return skip('no-environment', 'the instance has no Environment tag');
   if (!env.exists) return skip('unknown-environment', `environment '${env.name}' does not exist`);
@@ -96,7 +124,7 @@ export function decide(input: ScheduleDecisionInput, nowMs: number): ScheduleDec
   if (resolved === undefined) return skip('no-environment', 'the instance has no schedule and no environment');
   const act = (action: ScheduleDecisionAction, reason: string): ScheduleDecision => ({ action, source: resolved.source, reason, schedule: resolved.text });
   const pass = (skipCode: ScheduleSkipCode, reason: string): ScheduleDecision => ({ ...act('skip', reason), skipCode });
-  const expected = expectedState(resolved.text, nowMs);
+  const expected = scheduleExpectation(resolved.text, nowMs, memo);
   if (expected.kind === 'invalid') return pass('invalid-schedule', `invalid schedule: ${expected.error.message} (offset ${expected.error.offset}); ${expected.error.fix}`);
   if (expected.kind === 'noschedule') return pass('no-schedule', 'the schedule is NOSCHEDULE');
   if (instance.state !== 'running' && instance.state !== 'stopped') return pass('transitioning', `the instance is ${instance.state}, between states`);
@@ -128,8 +156,17 @@ function skip(skipCode: ScheduleSkipCode, reason: string): ScheduleDecision {
   return { action: 'skip', reason, skipCode };
 }
 
-function because(expected: { kind: 'on' | 'off'; occurrence?: ScheduleOccurrence }): string {
+/** Why a schedule says on or off: the deciding item and when it occurred, for reasons shown to people. */
+export function because(expected: { kind: 'on' | 'off'; occurrence?: ScheduleOccurrence }): string {
   const o = expected.occurrence;
   if (o === undefined) return `the schedule says ${expected.kind}`;
-  return `item ${o.itemIndex + 1} (${o.action}) occurred at ${o.wallTime} in the schedule's zone (${new Date(o.atMs).toISOString()})`;
+  // with a memo, many decisions share one occurrence: word it once
+  let text = becauseOf.get(o);
+  if (text === undefined) {
+    text = `item ${o.itemIndex + 1} (${o.action}) occurred at ${o.wallTime} in the schedule's zone (${new Date(o.atMs).toISOString()})`;
+    becauseOf.set(o, text);
+  }
+  return text;
 }
+
+const becauseOf = new WeakMap<ScheduleOccurrence, string>();

@@ -40,3 +40,63 @@ export {
   type ScheduleSkipCode,
   type ScheduleStatus,
 } from './decide.js';
+export { createScheduleMemo, scheduleExpectation, type ScheduleExpectation, type ScheduleMemo } from './decide.js';
+export { tagValue } from './schedule-source.js';
+export { explainSchedule, invalidReason, type ScheduleExplanation } from './explain.js';
+export {
+  asOverridden,
+  decideWithOverride,
+  describeOverride,
+  isOverrideActive,
+  overrideApplies,
+  overrideScheduleText,
+  withOverride,
+  type OverridableDecision,
+  type PlannedScheduleSource,
+  type ScheduleOverride,
+} from './override.js';
+export {
+  decideGroup,
+  isScheduledAsWhole,
+  SAVED_SIZE_TAGS,
+  savedSizeOf,
+  SCALE_TO_ZERO,
+  SCHEDULE_MODE_TAG,
+  tagsWithoutSavedSize,
+  tagsWithSavedSize,
+  type GroupDecisionInput,
+  type GroupScheduleAction,
+  type GroupScheduleDecision,
+  type GroupSkipCode,
+  type ScheduleGroupSize,
+  type ScheduleScalableGroup,
+} from './group-decision.js';
+export {
+  planSchedule,
+  type PlanAccount,
+  type PlanEnvironment,
+  type PlanGroup,
+  type PlanInstance,
+  type PlannedGroup,
+  type PlannedInstance,
+  type PlannedInstanceDecision,
+  type SchedulePlan,
+} from './plan-schedule.js';
+export {
+  computeSavings,
+  SAVING_ENDS,
+  SAVING_STARTS,
+  type SavingsEvent,
+  type SavingsLine,
+  type SavingsReport,
+  type ScheduleActionKind,
+} from './savings.js';
+export {
+  clearScheduleOverrideValue,
+  SCHEDULE_OVERRIDE_MAX_MS,
+  scheduleOverrideProblems,
+  scheduleOverrideValue,
+  scheduleSettingsProblems,
+  scheduleSettingsValue,
+  type ScheduleSettingsChange,
+} from './schedule-settings.js';

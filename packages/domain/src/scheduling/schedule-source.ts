@@ -80,7 +80,8 @@ export function resolveSchedule(lookup: ScheduleLookup): ResolvedSchedule | unde
 export function tagValue(tags: Readonly<Record<string, string>>, key: string): string | undefined {
   if (Object.hasOwn(tags, key)) return tags[key];
   const lower = key.toLowerCase();
-  const found = Object.keys(tags).find((k) => k.toLowerCase() === lower);
+  // most tags are absent or spelled exactly; compare lengths first so that a miss lower-cases almost nothing
+  const found = Object.keys(tags).find((k) => k.length === lower.length && k.toLowerCase() === lower);
   return found === undefined ? undefined : tags[found];
 }
 

@@ -145,7 +145,7 @@ export function registerDeploymentRoutes(app: App, deps: HttpDeps & { runtime: R
 
   app.openapi(
     createRoute(declare('permission', {
-      method: 'post', path: '/api/v1/deployments/rollback', tags, operationId: 'rollback', summary: 'Deploy the previously successful version again',
+      method: 'post', path: '/api/v1/rollbacks', tags, operationId: 'rollback', summary: 'Deploy the previously successful version again',
       description: 'Finds the newest successful deployment of the service to the environment and deploys the newest successful version before it.',
       request: { body: { required: true, content: { 'application/json': { schema: RollbackRequestSchema } } } },
       responses: { 200: ok('the plan of a dry run', DeploymentPlanSchema), 202: ok('accepted', DeploymentSchema), ...problemResponses(401, 403, 404, 409, 422, 423) },

@@ -23,7 +23,10 @@ export function registerEventRoutes(app: App, runtime: RuntimeHttpDeps): void {
         'receives the events it missed that the server still keeps.',
       request: { query: EventsQuerySchema },
       responses: {
-        200: { description: 'the stream', content: { 'text/event-stream': { schema: z.string() } } },
+        200: {
+          description: 'the stream; each `data:` is a JSON object (`ready`: the filters; other events: the whole event)',
+          content: { 'text/event-stream': { schema: z.record(z.string(), z.unknown()).meta({ description: 'the JSON of one event' }) } },
+        },
         ...problemResponses(401),
       },
     }),

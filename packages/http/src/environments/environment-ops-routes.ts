@@ -106,7 +106,7 @@ function registerDeployLockRoutes(app: App, deps: HttpDeps): void {
         'Deployments to a locked environment are refused with 423 `deployments-locked`, naming who locked it and why. Needs PUT on ' +
         "this path for the environment's owning cluster and type. Locking a locked environment keeps who locked it and when, and " +
         'replaces the reason when one is given. The change is audited as an update of `/config/environment-ops/{name}`.',
-      request: { params, body: { content: { 'application/json': { schema: DeployLockRequestSchema } }, required: true } },
+      request: { params, body: { content: { 'application/json': { schema: DeployLockRequestSchema } }, required: false } },
       responses: { 200: ok('the lock as it now is', DeployLockSchema), ...problemResponses(401, 403, 404, 409, 413, 415) },
     })),
     async (c) => {

@@ -5,13 +5,15 @@ import {
   InstallationCheckSchema,
   ServiceHealthSchema,
   ServiceSliceQuerySchema,
+  ServiceSlicesQuerySchema,
   ServiceSlicesSchema,
   ServiceStatePathSchema,
 } from '@envmgr/api-contract';
-import { checkServiceInstallation, getServiceHealth, getServiceSlices, listEnvironmentServices, type ServiceStateDeps } from '@envmgr/app';
+import { checkServiceInstallation, getServiceHealth, getServiceSlices, getServiceTraffic, listEnvironmentServices, type ServiceStateDeps } from '@envmgr/app';
 import { json, type App } from '../context.js';
 import { problemResponses } from '../problems/responses.js';
 import { toServiceSlicesDto } from './service-state-dtos.js';
+import { activeFilterOf } from '../traffic/traffic-routes.js';
 
 const tags = ['Services'];
 const ok = (description: string, schema: z.ZodType) => ({ description, content: { 'application/json': { schema } } });
@@ -53,14 +55,16 @@ export function registerServiceRoutes(app: App, deps: ServiceStateDeps): void {
       method: 'get', path: `${path}/slices`, tags, operationId: 'getServiceSlices', summary: 'Slices of a service',
       description:
         'Each slice the target state names or the registry has: its registry name, configured port, target entries, versions, instances ' +
-        'and health. `active` is null until traffic switching is built.',
-      request: { params: ServiceStatePathSchema, query: EnvironmentQuerySchema },
+        'and health; `active` says whether traffic goes to it (from the service\'s upstreams in the environment, SPEC §7), and `upstreams` ' +
+        'lists EM\'s record of each upstream host. `active=true|false` keeps only the slices and hosts in that state.',
+      request: { params: ServiceStatePathSchema, query: ServiceSlicesQuerySchema },
       responses: { 200: ok('the slices: none, blue, green', ServiceSlicesSchema), ...problemResponses(401, 404) },
     }),
     async (c) => {
-      const { environment } = c.req.valid('query');
+      const { environment, active } = c.req.valid('query');
       const r = await getServiceSlices(deps, c.get('actor'), { environment, service: c.req.valid('param').service });
-      return json(200, toServiceSlicesDto(environment, r.service, r.slices));
+      const traffic = await getServiceTraffic(deps, c.get('actor'), { environment, service: r.service, active: activeFilterOf(active) });
+      return json(200, toServiceSlicesDto(environment, r.service, r.slices, { traffic, active: activeFilterOf(active) }));
     },
   );
 

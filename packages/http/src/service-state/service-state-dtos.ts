@@ -7,6 +7,7 @@ import type {
   TargetStateDto,
 } from '@envmgr/api-contract';
 import type { ServerGroupView, ServiceComparison, SliceView, TargetStateView } from '@envmgr/domain';
+import type { ServiceTraffic } from '@envmgr/app';
 
 /*
  * From the use cases' plain data to the wire shapes of api-contract/service-state. Optional fields are left
@@ -41,9 +42,24 @@ export function toDeletedTargetStateDto(cmd: { environment: string; service?: st
   return { environment: cmd.environment, service: cmd.service, version: cmd.version, deletedKeys };
 }
 
-/** Slices with `active: null` until traffic switching (SPEC §7) says which slice takes traffic. */
-export function toServiceSlicesDto(environment: string, service: string, slices: readonly SliceView[]): ServiceSlicesDto {
-  return { environment, service, slices: slices.map((s) => ({ ...s, active: null })) };
+/**
+ * Slices with whether traffic goes to each (SPEC §7: from the service's upstreams; null without traffic data or when
+ * no upstream host names the slice), and EM's records of the upstream hosts; `active` keeps only slices in that state.
+ */
+export function toServiceSlicesDto(
+  environment: string,
+  service: string,
+  slices: readonly SliceView[],
+  opts: { traffic?: ServiceTraffic; active?: boolean | undefined } = {},
+): ServiceSlicesDto {
+  const { traffic, active } = opts;
+  const all = slices.map((s) => ({ ...s, active: traffic ? traffic.isActive(s.registryName) : null }));
+  return {
+    environment,
+    service,
+    slices: active === undefined ? all : all.filter((s) => s.active === active),
+    ...(traffic ? { upstreams: traffic.records } : {}),
+  };
 }
 
 export function toServerGroupDto(environment: string, g: ServerGroupView): ServerGroupDto {

@@ -32,6 +32,15 @@ export const EnvironmentOpsSchema = closed({
     EnvironmentInMaintenance: bool().optional().meta({ description: 'the environment is in maintenance (the scheduler leaves it alone); absent = false' }),
     DeploymentLock: OpsMarkSchema.optional().meta({ description: 'who locked deployments, when and why; only while DeploymentsLocked' }),
     Maintenance: OpsMarkSchema.optional().meta({ description: 'who put the environment in maintenance, when and why; only while EnvironmentInMaintenance' }),
+    ScheduleOverride: closed({
+      State: z.enum(['on', 'off'], hint('must be on or off')),
+      Until: isoDateTime().meta({ description: 'when the override stops counting (UTC)' }),
+      By: name().meta({ description: 'who set it' }),
+      At: isoDateTime().meta({ description: 'when it was set (UTC)' }),
+      Reason: opsReason().optional(),
+    })
+      .optional()
+      .meta({ description: 'ours: the environment is kept on or off until Until, above every schedule but NOSCHEDULE (docs/scheduling.md)' }),
   }),
 }).meta({
   id: 'EnvironmentOps',

@@ -1,0 +1,2 @@
+export * from './traffic-schemas.js';
+export { createTrafficApi, type TrafficApi } from './traffic-client.js';

@@ -1,0 +1,140 @@
+/**
+ * The scheduler's plan for one account (SPEC §8 "Runner"): a decision for every instance and for every group
+ * scheduled as a whole, from plain data the caller read from Compute and the configuration. Pure: the same inputs
+ * and instant give the same plan, so it is what `GET /instances/schedule-actions` shows and what the job applies.
+ */
+import { createScheduleMemo, type ScheduleMemo } from './decide.js';
+import { decideGroup, isScheduledAsWhole, type GroupScheduleDecision, type ScheduleGroupSize } from './group-decision.js';
+import { decideWithOverride, type OverridableDecision, type ScheduleOverride } from './override.js';
+import { tagValue, type ScheduleEnvironment, type ScheduleInstanceState, type ScheduleLifecycleState } from './schedule-source.js';
+
+/** An instance as Compute lists it (the fields the plan reads). */
+export interface PlanInstance {
+  id: string;
+  name: string;
+  state: ScheduleInstanceState;
+  tags: Readonly<Record<string, string>>;
+  /** The group that launched it. */
+  group: string | undefined;
+  /** Undefined when it is not (or no longer) a member of a group. */
+  lifecycleState: ScheduleLifecycleState | undefined;
+}
+
+export interface PlanGroup {
+  name: string;
+  tags: Readonly<Record<string, string>>;
+  size: ScheduleGroupSize;
+}
+
+/** An environment as the scheduler sees it: its settings, maintenance, owner, type and override. */
+export interface PlanEnvironment extends Omit<ScheduleEnvironment, 'exists'> {
+  cluster?: string | undefined;
+  environmentType?: string | undefined;
+  /** Its type protects `IGNORE_ASG_INSTANCES`: group members are left alone. */
+  ignoreGroupInstances: boolean;
+  override?: ScheduleOverride | undefined;
+}
+
+/** What one account holds. */
+export interface PlanAccount {
+  account: string;
+  groups: readonly PlanGroup[];
+  instances: readonly PlanInstance[];
+}
+
+/** A planned decision for an instance; `skipCode` may also be `group-scheduled-as-whole`. */
+export interface PlannedInstanceDecision extends Omit<OverridableDecision, 'skipCode'> {
+  skipCode?: OverridableDecision['skipCode'] | 'group-scheduled-as-whole';
+}
+
+export interface PlannedInstance {
+  account: string;
+  instance: PlanInstance;
+  /** The `Environment` tag (blank when none). */
+  environment: string;
+  cluster?: string | undefined;
+  environmentType?: string | undefined;
+  /** The `Role` tag. */
+  role?: string | undefined;
+  /** The group it is a member of. */
+  group?: string | undefined;
+  decision: PlannedInstanceDecision;
+}
+
+export interface PlannedGroup {
+  account: string;
+  group: PlanGroup;
+  environment: string;
+  cluster?: string | undefined;
+  decision: GroupScheduleDecision;
+}
+
+export interface SchedulePlan {
+  instances: PlannedInstance[];
+  groups: PlannedGroup[];
+}
+
+/**
+ * Decides for every instance and every scale-to-zero group of an account at `nowMs`. `environments` holds the
+ * configured environments by name (an instance whose `Environment` tag names another is skipped as unknown).
+ */
+export function planSchedule(account: PlanAccount, environments: ReadonlyMap<string, PlanEnvironment>, nowMs: number, memo: ScheduleMemo = createScheduleMemo(nowMs)): SchedulePlan {
+  const groups = new Map(account.groups.map((g) => [g.name, g]));
+  // one lookup per environment name, not per instance: a plan of 100,000 instances makes few objects per instance
+  const seen = new Map<string, EnvLookup>();
+  const envOf = (tags: Readonly<Record<string, string>>): EnvLookup => {
+    const name = tagValue(tags, 'Environment') ?? '';
+    let found = seen.get(name);
+    if (found === undefined) {
+      found = lookUpEnvironment(name, environments);
+      seen.set(name, found);
+    }
+    return found;
+  };
+  const plannedGroups: PlannedGroup[] = [];
+  for (const group of account.groups) {
+    if (!isScheduledAsWhole(group.tags)) continue;
+    const { name, found, environment } = envOf(group.tags);
+    const decision = decideGroup({ group, environment, override: found?.override }, nowMs, memo);
+    plannedGroups.push({ account: account.account, group, environment: name, cluster: found?.cluster, decision });
+  }
+  const instances = account.instances.map((instance) => planInstance(account.account, instance, groups, envOf(instance.tags), nowMs, memo));
+  return { instances, groups: plannedGroups };
+}
+
+interface EnvLookup {
+  name: string;
+  found: PlanEnvironment | undefined;
+  environment: ScheduleEnvironment | undefined;
+}
+
+function lookUpEnvironment(name: string, environments: ReadonlyMap<string, PlanEnvironment>): EnvLookup {
+  const found = environments.get(name);
+  const environment: ScheduleEnvironment | undefined =
+    name.trim() === '' ? undefined : found ? { ...found, exists: true } : { name, exists: false, inMaintenance: false, manualScheduleUp: false, scheduleAutomatically: false };
+  return { name, found, environment };
+}
+
+function planInstance(account: string, instance: PlanInstance, groups: ReadonlyMap<string, PlanGroup>, env: EnvLookup, nowMs: number, memo: ScheduleMemo): PlannedInstance {
+  const member = instance.group !== undefined && instance.lifecycleState !== undefined ? instance.group : undefined;
+  const group = member !== undefined ? groups.get(member) : undefined;
+  let decision: PlannedInstanceDecision;
+  if (group && isScheduledAsWhole(group.tags)) {
+    decision = { action: 'skip', skipCode: 'group-scheduled-as-whole', reason: `group '${group.name}' is scheduled as a whole (ScheduleMode=scale-to-zero)` };
+  } else {
+    const input = {
+      instance,
+      group: member !== undefined && instance.lifecycleState !== undefined ? { name: member, tags: group?.tags ?? NO_TAGS, lifecycleState: instance.lifecycleState } : undefined,
+      environment: env.environment,
+      options: env.found?.ignoreGroupInstances === true ? IGNORE_GROUP_INSTANCES : undefined,
+    };
+    decision = decideWithOverride(input, env.found?.override, nowMs, memo);
+  }
+  return {
+    account, instance, environment: env.name, cluster: env.found?.cluster, environmentType: env.found?.environmentType,
+    role: tagValue(instance.tags, 'Role'), group: member, decision,
+  };
+}
+
+const NO_TAGS: Readonly<Record<string, string>> = Object.freeze({});
+const IGNORE_GROUP_INSTANCES = Object.freeze({ ignoreGroupInstances: true });

@@ -1,0 +1,31 @@
+export {
+  isRegistryName,
+  isSliceActive,
+  readUpstream,
+  sliceOfHost,
+  sliceOfName,
+  slicePortsOf,
+  sliceRecordsOf,
+  TRAFFIC_SLICES,
+  withHostStates,
+  type SlicePorts,
+  type TrafficSlice,
+  type Upstream,
+  type UpstreamHost,
+  type UpstreamSliceRecord,
+} from './upstreams.js';
+export { describeUpstream, planToggle, toggleProblem, upstreamNamed, type ToggleInput, type TogglePlan, type ToggleRefusal, type UpstreamToggle } from './toggle.js';
+export {
+  buildRoutingTable,
+  registryNamesOf,
+  type LocationAction,
+  type LocationMatch,
+  type RoutedHost,
+  type RoutedLocation,
+  type RoutedUpstream,
+  type RoutingProblem,
+  type RoutingSource,
+  type RoutingTable,
+  type VirtualHost,
+} from './routing.js';
+export { hostnameOf, hostsFor, LOCALHOST_SUFFIX, parseSliceSelector, selectLocation, selectVirtualHost, upstreamPath, type SliceSelector } from './route-match.js';
