@@ -62,6 +62,22 @@ describe('node status writer', () => {
     expect(log.lines.some((l) => l.includes('changed by someone else'))).toBe(false);
   }, 10_000);
 
+  it('keeps writing after a read of the new index failed (the key still holds our own last write)', async () => {
+    const kv = aKv();
+    const log = aLog();
+    const w = createNodeStatusWriter(kv as unknown as Registry, KEY, log);
+    await w.begin('2026-01-01T00:00:00Z');
+    const get = kv.kvGet;
+    let failReads = 1;
+    kv.kvGet = () => (failReads-- > 0 ? Promise.reject(new DependencyUnavailableError('a stale connection')) : get());
+    await w.stage('RegisterService');
+    kv.kvGet = get;
+    await w.stage('DeleteOldDeployments');
+    await w.finish(success);
+    expect(JSON.parse(kv.value() ?? '{}')).toMatchObject({ Status: 'Success' });
+    expect(log.lines.some((l) => l.includes('changed by someone else'))).toBe(false);
+  });
+
   it('stops writing when someone else changed the key', async () => {
     const kv = aKv();
     const log = aLog();

@@ -36,18 +36,29 @@ export function createNodeStatusWriter(registry: Registry, key: string, log: Dep
     modifyIndex = read.value?.modifyIndex ?? 0;
   }
 
+  /** Every value this writer wrote or tried to write: finding one of them in the key means the key is still ours. */
+  const ours = new Set<string>();
+
   /** One attempt: `error` when the registry could not be asked (the write may or may not have landed). */
   async function tryWrite(next: NodeDeploymentStatus): Promise<'ok' | 'lost' | 'error'> {
+    const text = JSON.stringify(next);
+    ours.add(text);
     try {
-      if (await registry.kvPut(key, JSON.stringify(next), { cas: modifyIndex })) {
-        await refreshIndex();
-        return 'ok';
-      }
-      // the check-and-set failed: either someone else wrote, or our own earlier attempt landed unanswered
-      const read = await registry.kvGet(key);
-      if (read.value?.value === JSON.stringify(next)) {
-        modifyIndex = read.value.modifyIndex;
-        return 'ok';
+      for (let attempt = 0; attempt < 3; attempt += 1) {
+        if (await registry.kvPut(key, text, { cas: modifyIndex })) {
+          // when reading the new index fails, the next write finds the key by its value (below)
+          await refreshIndex().catch(() => undefined);
+          return 'ok';
+        }
+        // the check-and-set failed: someone else wrote, or our index is stale because an answer was lost while the
+        // registry was away (EM restarting, in the embedded mode)
+        const current = (await registry.kvGet(key)).value;
+        if (current?.value === text) {
+          modifyIndex = current.modifyIndex;
+          return 'ok';
+        }
+        if (!current || !ours.has(current.value)) break;
+        modifyIndex = current.modifyIndex;
       }
       lost = true;
       log.line(`the node status ${key} was changed by someone else; leaving it as it is`);
@@ -80,6 +91,7 @@ export function createNodeStatusWriter(registry: Registry, key: string, log: Dep
       const read = await registry.kvGet(key);
       if (hasBeenAttempted(parseNodeStatus(read.value?.value))) return 'attempted';
       const next = inProgressStatus(startTime);
+      ours.add(JSON.stringify(next));
       if (!(await registry.kvPut(key, JSON.stringify(next), { cas: read.value?.modifyIndex ?? 0 }))) return 'conflict';
       status = next;
       await refreshIndex();
