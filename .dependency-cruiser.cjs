@@ -134,8 +134,17 @@ module.exports = {
       comment:
         'cli and web reach the server over HTTP through api-contract; they never import app, http or adapters ' +
         '(STYLE §3). Their own npm libraries are fine.',
-      from: '^apps/(cli|web)/',
+      from: '^apps/(web)/',
       allowed: ['^apps/$1/', API_CONTRACT],
+      scope: 'workspace',
+    }),
+    ...row({
+      name: 'cli-talks-http-only',
+      comment:
+        'cli reaches the server over HTTP through api-contract; it never imports app, http or adapters (STYLE §3). ' +
+        'It may use the pure domain (no I/O): `envmgr edge` renders nginx configuration with it (ADR 0005).',
+      from: '^apps/(cli)/',
+      allowed: ['^apps/$1/', API_CONTRACT, DOMAIN],
       scope: 'workspace',
     }),
     {

@@ -1,6 +1,7 @@
 import { mkdir, readFile as fsReadFile, rename, unlink, writeFile as fsWriteFile } from 'node:fs/promises';
 import type { FetchLike } from '@envmgr/api-contract';
 import { UsageError } from './failure.js';
+import type { EdgeHost } from './edge-host.js';
 
 export interface Writer {
   write(chunk: string): unknown;
@@ -67,6 +68,8 @@ export interface Io {
    * (`deploy --wait` then stops waiting). Absent: Ctrl-C ends the process as usual.
    */
   onInterrupt?: ((handler: () => void) => () => void) | undefined;
+  /** Files, programs and signals for `envmgr edge` (nginx); absent where it cannot run. */
+  edge?: EdgeHost | undefined;
 }
 
 /** Reads `path` (or stdin for `-`) and parses it as JSON; an unreadable or malformed file is a usage error. */

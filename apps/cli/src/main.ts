@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { homedir, hostname } from 'node:os';
+import { nodeEdgeHost } from './edge-host.js';
 import { nodeFileSystem } from './io.js';
 import { terminalPrompter } from './prompt.js';
 import { run } from './run.js';
@@ -28,4 +29,5 @@ process.exitCode = await run(process.argv.slice(2), {
     process.on('SIGINT', handler);
     return () => void process.off('SIGINT', handler);
   },
+  edge: nodeEdgeHost,
 });

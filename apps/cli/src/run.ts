@@ -15,6 +15,7 @@ import { registerAsgCommands, registerInstanceCommands } from './operations-comm
 import { registerServiceStateCommands } from './service-state-commands.js';
 import { registerScheduleCommands } from './schedule-commands.js';
 import { registerTrafficCommands } from './traffic-commands.js';
+import { registerEdgeCommands } from './edge-commands.js';
 
 /**
  * Runs one `envmgr` command line (without the `node envmgr` prefix) and resolves to its exit code:
@@ -58,5 +59,6 @@ function buildProgram(ctx: Context): Command {
   registerServiceStateCommands(program, ctx);
   registerScheduleCommands(program, ctx);
   registerTrafficCommands(program, ctx);
+  registerEdgeCommands(program, ctx);
   return program;
 }

@@ -10,6 +10,7 @@ import { createInProcessEventBus, createInProcessLock, createMemoryConfigStore, 
 import { createSqliteDeploymentStore } from '@envmgr/adapter-config-sqlite';
 import { createLdapDirectory } from '@envmgr/adapter-directory-ldap';
 import { bootstrapAdmin, type IdentityDeps } from '@envmgr/app';
+import type { EntityType } from '@envmgr/domain';
 import { createHttpApp, type App, type HttpLogger } from '@envmgr/http';
 import { deploymentIndex, type ConfigStore, type CredentialStore, type DeploymentStore, type Directory, type EventBus, type Lock } from '@envmgr/ports';
 import type { DeploymentDeps, SchedulingDeps } from '@envmgr/app';
@@ -49,6 +50,9 @@ export interface Server {
   close(): Promise<void>;
 }
 
+/** The configuration an nginx rendering reads; a commit of any of them is announced as `config.changed`. */
+const EDGE_TYPES: readonly EntityType[] = ['lb-settings', 'upstreams', 'environments', 'environment-types'];
+
 /** The composition root: the only place that picks and builds adapters. */
 export function composeServer(config: ServerConfig, logger: HttpLogger): Server {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
@@ -74,6 +78,11 @@ export function composeServer(config: ServerConfig, logger: HttpLogger): Server 
   const compute = createLateCompute();
   const deployments = buildDeploymentStore(config);
   const events = createInProcessEventBus({ now: clock.now });
+  // `envmgr edge` (nginx, docs/traffic.md) waits on GET /api/v1/events for changes to what it renders
+  configChanges.subscribe((types) => {
+    const changed = EDGE_TYPES.filter((t) => types.has(t));
+    if (changed.length > 0) events.publish({ type: 'config.changed', subject: {}, data: { types: changed } });
+  });
   const lock = createInProcessLock({ clock });
   const packageStore = createFsPackageStore({ root: join(config.dataDir, 'packages') });
   const deploymentDeps: DeploymentDeps = {

@@ -29,3 +29,5 @@ export {
   type VirtualHost,
 } from './routing.js';
 export { hostnameOf, hostsFor, LOCALHOST_SUFFIX, parseSliceSelector, selectLocation, selectVirtualHost, upstreamPath, type SliceSelector } from './route-match.js';
+export { renderNginxConfig, type NginxProblem, type NginxRender, type NginxRenderOptions, type NginxSource } from './nginx-config.js';
+export { checkArguments, checkBalancedBlock, checkQuotable, checkToken, type SyntaxCheck } from './nginx-syntax.js';
