@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { requireAdmin, requirePermission, requireSignedIn } from '@envmgr/app';
 import type { App, AppEnv } from '../context.js';
+import { operationTable } from '../middleware/operation-table.js';
 
 /**
  * What a write route needs, declared on the route itself (`x-em-permission` in the OpenAPI document) and checked
@@ -19,30 +20,10 @@ export function declare<R extends object>(rule: RoutePermission, route: R): R & 
   return { ...route, [PERMISSION_EXTENSION]: rule };
 }
 
-interface Declared {
-  method: string;
-  pattern: RegExp;
-  rule: RoutePermission;
-}
-
-const tables = new WeakMap<App, Declared[]>();
-
-function table(app: App): Declared[] {
-  let t = tables.get(app);
-  if (!t) {
-    const doc = app.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 'envmgr', version: '1' } });
-    t = Object.entries(doc.paths ?? {}).flatMap(([path, ops]) =>
-      Object.entries(ops as Record<string, Record<string, unknown>>).flatMap(([method, op]) => {
-        const rule = op[PERMISSION_EXTENSION];
-        if (typeof rule !== 'string') return [];
-        const pattern = new RegExp(`^${path.replace(/[.+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`);
-        return [{ method: method.toUpperCase(), pattern, rule: rule as RoutePermission }];
-      }),
-    );
-    tables.set(app, t);
-  }
-  return t;
-}
+const table = operationTable((op) => {
+  const rule = op[PERMISSION_EXTENSION];
+  return typeof rule === 'string' ? (rule as RoutePermission) : undefined;
+});
 
 const WRITES = ['POST', 'PUT', 'PATCH', 'DELETE'];
 
@@ -53,7 +34,7 @@ export function permissionGate(appOf: () => App): MiddlewareHandler<AppEnv> {
     // the table is read from the finished app's OpenAPI document, on first use
     const declared = table(appOf()).find((d) => d.method === c.req.method && d.pattern.test(c.req.path));
     const actor = c.get('actor');
-    switch (declared?.rule) {
+    switch (declared?.value) {
       case undefined:
       case 'public':
         break;

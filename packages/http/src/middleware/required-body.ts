@@ -1,29 +1,11 @@
 import type { MiddlewareHandler } from 'hono';
 import type { App, AppEnv } from '../context.js';
+import { operationTable } from './operation-table.js';
 import { validationProblem } from '../problems/problem.js';
 import { problemResponse } from '../problems/respond.js';
 
-interface Declared {
-  method: string;
-  pattern: RegExp;
-}
-
-const tables = new WeakMap<App, Declared[]>();
-
-/** The routes whose OpenAPI operation declares `requestBody.required: true`, read once from the finished app. */
-function table(app: App): Declared[] {
-  let t = tables.get(app);
-  if (!t) {
-    const doc = app.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 'envmgr', version: '1' } });
-    t = Object.entries(doc.paths ?? {}).flatMap(([path, ops]) =>
-      Object.entries(ops as Record<string, { requestBody?: { required?: boolean } }>).flatMap(([method, op]) =>
-        op.requestBody?.required === true ? [{ method: method.toUpperCase(), pattern: new RegExp(`^${path.replace(/[.+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`) }] : [],
-      ),
-    );
-    tables.set(app, t);
-  }
-  return t;
-}
+/** The routes whose operation declares `requestBody.required: true`. */
+const table = operationTable((op) => ((op['requestBody'] as { required?: boolean } | undefined)?.required === true ? true : undefined));
 
 /**
  * Refuses a request without a body on a route whose document says the body is required. The schema validators
