@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFullServer, type FullServer } from './testing.js';
+import { startFullServer, type FullServer, waitFor as waitForUntil } from './testing.js';
 
 // Issue 6's acceptance, end to end in embedded mode through the HTTP API: the quickstart configuration, the example
 // service's packages, local compute with real agents, and the deployment driver.
@@ -24,15 +24,10 @@ interface Dep {
 
 let last: unknown;
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
+/** {@link waitForUntil} with this suite's polling pace and the last deployment read. */
+function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
   last = undefined;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new TypeError(`timed out waiting for ${what}${last ? `; last seen: ${JSON.stringify(last).slice(0, 3000)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  return waitForUntil(what, probe, { timeoutMs, intervalMs: 250, lastSeen: () => last });
 }
 
 describe('deployments end to end (embedded mode)', () => {

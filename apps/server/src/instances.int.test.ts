@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFullServer, type FullServer } from './testing.js';
+import { startFullServer, type FullServer, waitFor as waitForUntil } from './testing.js';
 
 // Issue 5's acceptance, with no deployment driver: a local group of 3 instances, each a real agent process, and a
 // target state written straight into the built-in registry.
@@ -14,14 +14,9 @@ const ROLE = 'Web';
 const SERVICE = 'Hello';
 const GROUP = `${ENV}-in-${ROLE}`;
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new TypeError(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+/** {@link waitForUntil} with this suite's polling pace. */
+function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  return waitForUntil(what, probe, { timeoutMs, intervalMs: 200 });
 }
 
 /** Where each instance's service listened when last seen passing (read while EM is down). */

@@ -88,7 +88,7 @@ async function cleanUpAfter(server: Server, instance: { id: string; dir: string 
 }
 
 /** Processes whose working directory is inside `dir` (Linux /proc; elsewhere none are found). */
-function processesUnder(dir: string): number[] {
+export function processesUnder(dir: string): number[] {
   let entries: string[];
   try {
     entries = readdirSync('/proc');

@@ -106,3 +106,24 @@ export async function startFullServer(opts: { dataDir?: string; port?: number; r
     },
   };
 }
+
+/**
+ * Polls `probe` until it returns a value (errors count as "not yet") and returns it; throws after `timeoutMs`,
+ * adding what `lastSeen` reports to the message so that a timeout shows how far things got.
+ */
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  opts: { timeoutMs?: number; intervalMs?: number; lastSeen?: () => unknown } = {},
+): Promise<T> {
+  const until = Date.now() + (opts.timeoutMs ?? 90_000);
+  for (;;) {
+    const v = await probe().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > until) {
+      const last = opts.lastSeen?.();
+      throw new TypeError(`timed out waiting for ${what}${last !== undefined ? `; last seen: ${JSON.stringify(last).slice(0, 3000)}` : ''}`);
+    }
+    await new Promise((r) => setTimeout(r, opts.intervalMs ?? 200));
+  }
+}

@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readlinkSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFullServer, type FullServer } from './testing.js';
+import { processesUnder } from './local-compute.js';
+import { startFullServer, type FullServer, waitFor as waitForUntil } from './testing.js';
 
 // Issue 7's acceptance, end to end in embedded mode: a blue/green deployment of the example service to the inactive
 // slice and a toggle, under a steady request loop through the built-in edge router, fail no request, and answers
@@ -36,14 +36,9 @@ interface Sample {
   error?: string;
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new TypeError(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+/** {@link waitForUntil} with this suite's polling pace. */
+function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
+  return waitForUntil(what, probe, { timeoutMs, intervalMs: 200 });
 }
 
 /** One GET through the edge router as a client of the virtual host sends it (keep-alive, Host header). */
@@ -95,23 +90,6 @@ function startLoop(port: number) {
   };
 }
 
-/** Processes whose working directory is inside `dir` (Linux /proc; elsewhere none). */
-function processesUnder(dir: string): number[] {
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return [];
-  }
-  return entries.filter((e) => /^\d+$/.test(e)).map(Number).filter((pid) => {
-    try {
-      const cwd = readlinkSync(`/proc/${pid}/cwd`);
-      return pid !== process.pid && cwd.startsWith(`${dir}/`);
-    } catch {
-      return false;
-    }
-  });
-}
 
 describe('blue/green deployment and toggle through the edge router (embedded mode)', () => {
   let s: FullServer;
