@@ -9,7 +9,7 @@ import { createSqliteConfigStore, createSqliteCredentialStore } from '@envmgr/ad
 import { createInProcessEventBus, createInProcessLock, createMemoryConfigStore, createMemoryCredentialStore, createMemoryDeploymentStore } from '@envmgr/adapter-memory';
 import { createSqliteDeploymentStore } from '@envmgr/adapter-config-sqlite';
 import { createLdapDirectory } from '@envmgr/adapter-directory-ldap';
-import { bootstrapAdmin, type IdentityDeps } from '@envmgr/app';
+import { bootstrapAdmin, deploymentHolds, type IdentityDeps } from '@envmgr/app';
 import type { EntityType } from '@envmgr/domain';
 import { createHttpApp, type App, type HttpLogger } from '@envmgr/http';
 import { deploymentIndex, type ConfigStore, type CredentialStore, type DeploymentStore, type Directory, type EventBus, type Lock } from '@envmgr/ports';
@@ -107,6 +107,7 @@ export function composeServer(config: ServerConfig, logger: HttpLogger): Server 
     actions: buildScheduleActionLog(config),
     clock,
     ids: { next: () => randomUUID() },
+    holds: () => deploymentHolds({ deployments }),
   };
   let scheduler: SchedulerLoop | undefined;
   const app = createHttpApp({
@@ -122,7 +123,7 @@ export function composeServer(config: ServerConfig, logger: HttpLogger): Server 
       }
     },
     maxBodyBytes: config.maxBodyBytes,
-    scheduling: { actions: schedulingDeps.actions, accounts: schedulingDeps.accounts },
+    scheduling: { actions: schedulingDeps.actions, accounts: schedulingDeps.accounts, holds: () => deploymentHolds({ deployments }) },
     packages: {
       store: packageStore,
       blobs: createFsBlobStore({ root: join(config.dataDir, 'blobs') }),

@@ -2,9 +2,29 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createInProcessEventBus, createInProcessLock, createMemoryCompute, createMemoryConfigStore, createMemoryDeploymentStore, type MemoryCompute } from '@envmgr/adapter-memory';
+import {
+  createInProcessEventBus,
+  createInProcessLock,
+  createMemoryCompute,
+  createMemoryConfigStore,
+  createMemoryDeploymentStore,
+  createMemoryScheduleActionLog,
+  type MemoryCompute,
+} from '@envmgr/adapter-memory';
 import { createBuiltinRegistry, type BuiltinRegistry } from '@envmgr/adapter-registry-builtin';
-import { cancelDeployment, createDriverPass, createItem, requestDeployment, step, type DeploymentDeps, type RequestContext } from '@envmgr/app';
+import {
+  cancelDeployment,
+  createDriverPass,
+  createItem,
+  createSchedulerPass,
+  deploymentHolds,
+  planScheduleActions,
+  requestDeployment,
+  setScheduleSettings,
+  step,
+  type DeploymentDeps,
+  type RequestContext,
+} from '@envmgr/app';
 import { ForbiddenError, nodeStatusKey, overallStatusKey, roleServiceKey, ValidationError, type Deployment } from '@envmgr/domain';
 import { deploymentIndex, type EmEvent } from '@envmgr/ports';
 import { createMemoryPackageStore } from '@envmgr/ports/testing';
@@ -166,6 +186,57 @@ describe('deployment driver over memory compute and the built-in registry', () =
     expect((await registry.kvGet(overallStatusKey(r.deployment.id))).value?.value).toBe('Cancelled');
     const pass = createDriverPass(deps, { lock: createInProcessLock({ clock }), holder: 'a' });
     expect(await pass.run()).toEqual({ active: 0, changed: 0 });
+  });
+
+  it('a deployment to a group its schedule switched off wakes it; the scheduler holds it on, then returns it to its schedule', async () => {
+    const cfg = { store: deps.config.store, clock, hasher: { sha256: (t: string) => t } };
+    await setScheduleSettings(cfg, admin, { environment: ENV, scheduleAutomatically: true, defaultSchedule: 'OFF' });
+    const dry = await requestDeployment(deps, admin, { environment: ENV, service: 'Hello', version: '1.0.0', dryRun: true });
+    if (!dry.dryRun) throw new TypeError('a dry run');
+    // min 0: members that enter Standby lower the desired size, which a minimum of 1 would refuse
+    await compute.createGroup({ ...dry.plan.plan.group, size: { min: 0, desired: 2, max: 4 } });
+    const ids = await members();
+    const scheduler = createSchedulerPass(
+      { config: deps.config, accounts: [{ name: 'local', compute }], actions: createMemoryScheduleActionLog(), clock, ids: sequentialIds('act'), holds: () => deploymentHolds(deps) },
+      { lock: createInProcessLock({ clock }), holder: 'sched', sleep: async () => {} },
+    );
+    const states = async () => (await compute.listInstances({ group: GROUP })).filter((i) => ids.includes(i.id)).map((i) => `${i.state}/${i.lifecycleState}`);
+    const schedulerSettles = async () => {
+      for (let i = 0; i < 4; i++) {
+        await scheduler.run();
+        await compute.settle();
+      }
+    };
+    await schedulerSettles();
+    expect(await states()).toEqual(ids.map(() => 'stopped/Standby'));
+
+    const r = await requestDeployment(deps, admin, { environment: ENV, service: 'Hello', version: '1.0.0' });
+    if (r.dryRun) throw new TypeError('not a dry run');
+    const id = r.deployment.id;
+    expect((await stepOnce(id)).state).toBe('provisioning');
+    const woken = await stepOnce(id);
+    expect(woken.state).toBe('provisioning');
+    expect(woken.wake).toMatchObject({ group: GROUP, started: ids.length, exitedStandby: ids.length });
+    expect(woken.log.at(-1)).toMatch(/is switched off; waking it for this deployment/);
+    await compute.settle();
+    expect(await members()).toEqual(ids);
+
+    // while the deployment runs, the scheduler leaves the group on, and says why
+    await schedulerSettles();
+    expect(await states()).toEqual(ids.map(() => 'running/InService'));
+    const plan = await planScheduleActions({ config: deps.config, accounts: [{ name: 'local', compute }], clock, holds: () => deploymentHolds(deps) }, admin.actor);
+    expect(plan.instances.find((p) => p.instance.id === ids[0])?.decision).toMatchObject({ action: 'skip', skipCode: 'held-by-deployment' });
+
+    const d = await stepOnce(id);
+    expect(d.state).toBe('deploying');
+    for (const i of ids) await agentInstalls(d, i);
+    const done = await stepOnce(id);
+    expect(done.state).toBe('succeeded');
+    expect(done.log.at(-1)).toMatch(/was woken for this deployment: the scheduler returns it to its schedule at its next pass/);
+
+    // after the end, the next passes return the group to its schedule (OFF)
+    await schedulerSettles();
+    expect(await states()).toEqual(ids.map(() => 'stopped/Standby'));
   });
 
   it('only the lock holder drives', async () => {

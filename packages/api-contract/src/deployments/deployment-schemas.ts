@@ -90,6 +90,16 @@ export const DeploymentSchema = z
     updatedAt: z.string().meta({ format: 'date-time' }),
     endedAt: z.string().meta({ format: 'date-time' }).optional(),
     reason: z.string().optional().meta({ description: 'why it failed or was cancelled: names the instance, the step and the hook output' }),
+    wake: z
+      .object({
+        at: z.string().meta({ format: 'date-time' }),
+        group: z.string(),
+        started: z.number().int().meta({ description: 'stopped members started' }),
+        exitedStandby: z.number().int().meta({ description: 'members taken out of Standby' }),
+        restoredSize: z.object({ min: z.number().int(), desired: z.number().int(), max: z.number().int() }).optional().meta({ description: 'the size restored from the schedule\'s saved-size tags' }),
+      })
+      .optional()
+      .meta({ description: 'ours: set when the deployment found its group switched off and woke it; the scheduler returns the group to its schedule after the end' }),
     nodes: z.array(DeploymentNodeSchema),
     log: z.array(z.string()).meta({ description: '`[ISO time] text`, oldest first' }),
     Version: z.number().int().meta({ description: 'the record\'s version; changes with every step' }),

@@ -1,4 +1,4 @@
-import { AlreadyExistsError, DomainError, type Command, type CommandKind } from '@envmgr/domain';
+import { AlreadyExistsError, DomainError, tagsWithoutSavedSize, type Command, type CommandKind } from '@envmgr/domain';
 import type { DeploymentDeps } from './deployment-deps.js';
 import { deploymentIdIn } from './observe.js';
 
@@ -42,6 +42,16 @@ async function run(deps: Pick<DeploymentDeps, 'compute' | 'registry'>, c: Comman
     case 'writeOverallStatus':
       await deps.registry.kvPut(c.write.key, c.write.value);
       return;
+    case 'wakeGroup': {
+      // size first: a group scaled to zero launches its members again; then started members rejoin from Standby
+      if (c.restoreSize) {
+        const tags = (await deps.compute.getGroup(c.group))?.tags ?? {};
+        await deps.compute.updateGroup(c.group, { size: c.restoreSize, tags: tagsWithoutSavedSize(tags) });
+      }
+      if (c.startInstanceIds.length > 0) await deps.compute.startInstances(c.startInstanceIds);
+      if (c.exitStandbyInstanceIds.length > 0) await deps.compute.exitStandby(c.exitStandbyInstanceIds);
+      return;
+    }
     case 'markIgnored': {
       const current = (await deps.registry.kvGet(c.write.key)).value;
       if (!current || deploymentIdIn(current.value) !== c.onlyIfDeploymentId) return;

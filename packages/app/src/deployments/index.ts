@@ -4,3 +4,4 @@ export { getDeployment, listDeployments, cancelDeployment, redeploy, rollback, t
 export { createDriverPass, step, DRIVER_LOCK, type DriverPass, type DriverOptions } from './driver.js';
 export { observe, worstOf } from './observe.js';
 export { DEPLOYMENT_UPDATED, deploymentNodesView, publishDeployment } from './deployment-events.js';
+export { deploymentHolds } from './deployment-holds.js';

@@ -1,5 +1,15 @@
-import { nodeStatusPrefix, parseNodeStatusValue, roleServiceKey, type Deployment, type HealthState, type NodeStatusValue, type Observations } from '@envmgr/domain';
-import type { HealthCheck } from '@envmgr/ports';
+import {
+  nodeStatusPrefix,
+  parseNodeStatusValue,
+  roleServiceKey,
+  savedSizeOf,
+  type Deployment,
+  type GroupSleep,
+  type HealthState,
+  type NodeStatusValue,
+  type Observations,
+} from '@envmgr/domain';
+import type { Group, HealthCheck, Instance } from '@envmgr/ports';
 import type { DeploymentDeps } from './deployment-deps.js';
 
 const RANK: Record<HealthState, number> = { passing: 0, warning: 1, critical: 2 };
@@ -31,7 +41,23 @@ async function groupOf(deps: Pick<DeploymentDeps, 'compute'>, name: string): Pro
   if (!group) return undefined;
   const members = await deps.compute.listInstances({ group: name });
   const inService = members.filter((i) => i.lifecycleState === 'InService' && (i.state === 'running' || i.state === 'pending')).map((i) => i.id);
-  return { inServiceInstanceIds: inService, desiredCapacity: group.size.desired };
+  const sleeping = sleepOf(group, members);
+  return { inServiceInstanceIds: inService, desiredCapacity: group.size.desired, ...(sleeping ? { sleeping } : {}) };
+}
+
+/**
+ * How a group is switched off, if it is: members stopped or in Standby (the scheduler's way for members), or the
+ * group scaled to zero with its size saved in its tags (the scheduler's way for whole groups).
+ */
+export function sleepOf(group: Pick<Group, 'tags' | 'size'>, members: readonly Pick<Instance, 'id' | 'state' | 'lifecycleState'>[]): GroupSleep | undefined {
+  const live = members.filter((i) => i.state !== 'terminated' && i.lifecycleState !== 'Terminating');
+  const stopped = live.filter((i) => i.state === 'stopped').map((i) => i.id);
+  const standby = live.filter((i) => i.lifecycleState === 'Standby').map((i) => i.id);
+  const saved = savedSizeOf(group.tags);
+  const savedSize = saved !== undefined && saved !== 'invalid' && group.size.desired === 0 && saved.desired > 0 ? saved : undefined;
+  if (stopped.length === 0 && standby.length === 0 && !savedSize) return undefined;
+  const transitioning = live.filter((i) => i.state === 'stopping').length;
+  return { stoppedInstanceIds: stopped, standbyInstanceIds: standby, transitioning, ...(savedSize ? { savedSize } : {}) };
 }
 
 async function nodeStatuses(deps: Pick<DeploymentDeps, 'registry'>, deploymentId: string): Promise<Record<string, NodeStatusValue>> {

@@ -87,9 +87,10 @@ export function createSchedulerPass(deps: SchedulingDeps, opts: SchedulerOptions
       if (!got.acquired) return { leading: false, atMs, decided: 0, acted: 0, deferred: 0, failures: [] };
       const runId = `${opts.holder}#${++passes}@${new Date(atMs).toISOString()}`;
       const environments = await readScheduleEnvironments(deps.config.store);
+      const held = await deps.holds?.();
       const result: SchedulerRunResult = { leading: true, runId, atMs, decided: 0, acted: 0, deferred: 0, failures: [] };
       const memo = createScheduleMemo(atMs);
-      await forEachLimited(deps.accounts, opts.concurrency ?? 4, (account) => runAccount({ deps, opts, account, environments, atMs, memo, runId, backoff, result }));
+      await forEachLimited(deps.accounts, opts.concurrency ?? 4, (account) => runAccount({ deps, opts, account, environments, held, atMs, memo, runId, backoff, result }));
       return result;
     },
     async release() {
@@ -104,6 +105,7 @@ interface AccountRun {
   opts: SchedulerOptions;
   account: ScheduledAccount;
   environments: ReadonlyMap<string, PlanEnvironment>;
+  held: ReadonlyMap<string, string> | undefined;
   atMs: number;
   memo: ScheduleMemo;
   runId: string;
@@ -120,7 +122,7 @@ async function runAccount(r: AccountRun): Promise<void> {
   };
   let plan: Awaited<ReturnType<typeof planAccount>>;
   try {
-    plan = await planAccount(r.account, r.environments, r.atMs, r.memo);
+    plan = await planAccount(r.account, r.environments, r.atMs, r.memo, undefined, r.held);
   } catch (err) {
     return fail({ account: r.account.name, error: `the account's groups and instances could not be read: ${err instanceof Error ? err.message : String(err)}` });
   }

@@ -17,4 +17,9 @@ export interface SchedulingDeps {
   clock: Clock;
   /** Ids of action records. */
   ids: IdSource;
+  /**
+   * Groups that deployments in progress hold on, by group name, with why: the scheduler switches none of them off
+   * until the deployment ends (schedule-aware deployments). @default none
+   */
+  holds?: () => Promise<ReadonlyMap<string, string>>;
 }

@@ -5,7 +5,10 @@
  * Steps, one transition per call:
  * - requested → provisioning, issuing `createGroup` when the group does not exist (an existing group is used as it is).
  * - provisioning → deploying once the group exists, issuing `writeTargetState` (ExpectedNodeDeployments = the live
- *   group's desired size).
+ *   group's desired size). A group found switched off (members stopped or in Standby, or scaled to zero by its
+ *   schedule) is first woken with `wakeGroup`, and the deployment stays provisioning until it is awake; the scheduler
+ *   holds a group with an active deployment on, and returns it to its schedule after the end (schedule-aware
+ *   deployments, ours).
  * - deploying → succeeded when every instance in service reports Success and passes its health checks; → failed when
  *   any node reports Failed, one stays In Progress past the node timeout, or one that succeeded does not pass its
  *   checks by the health deadline. No instance in service keeps it waiting; late joiners are expected too.
@@ -34,10 +37,12 @@ import {
   type DeploymentPlan,
   type DeploymentRefusal,
   type DeploymentState,
+  type GroupSleep,
+  type GroupWake,
   type Observations,
 } from './deployment.js';
 import { appendLog } from './deployment-log.js';
-import { createGroupCommand, markIgnoredCommand, needsIssue, overallStatusCommand, recordIssue, writeTargetStateCommand } from './commands.js';
+import { createGroupCommand, markIgnoredCommand, needsIssue, overallStatusCommand, recordIssue, wakeGroupCommand, writeTargetStateCommand } from './commands.js';
 import { judge, observeNodes, overallTimeoutReason, type Timeouts } from './monitor.js';
 
 export interface AdvanceResult {
@@ -102,6 +107,7 @@ function fromProvisioning(d: Deployment, obs: Observations, nowMs: number): Adva
     const next = { ...d, issued, updatedAtMs: nowMs, log: appendLog(d.log, nowMs, `group ${g.name} is still missing: creating it again (attempt ${attempt})`) };
     return { next, commands: [createGroupCommand(next, attempt)] };
   }
+  if (obs.group.sleeping) return wake(d, obs, obs.group.sleeping, nowMs);
   const expected = obs.group.desiredCapacity ?? obs.group.inServiceInstanceIds.length;
   const role = `${d.plan.environment}/${d.plan.runtimeServerRole}`;
   if (!needsIssue(d, 'writeTargetState', obs.targetStatePresent, obs.runId)) {
@@ -110,6 +116,31 @@ function fromProvisioning(d: Deployment, obs: Observations, nowMs: number): Adva
   const { issued, attempt } = recordIssue(d, 'writeTargetState', obs.runId, nowMs);
   const next = { ...moveTo(d, 'deploying', nowMs, `deploying: writing the target state of role ${role} (${expected} instance(s) expected)`), issued };
   return { next, commands: [writeTargetStateCommand(next, attempt, expected)] };
+}
+
+/**
+ * The group is switched off: wake it once members have settled (a stopping instance cannot be started yet), and
+ * wait, provisioning, until it is awake. The choice is logged, so the deployment's progress shows it.
+ */
+function wake(d: Deployment, obs: Observations, sleep: GroupSleep, nowMs: number): AdvanceResult {
+  const g = d.plan.group.name;
+  if (sleep.transitioning > 0 || !needsIssue(d, 'wakeGroup', false, obs.runId)) return { next: d, commands: [] };
+  const parts = [
+    sleep.stoppedInstanceIds.length > 0 ? `starting ${sleep.stoppedInstanceIds.length} stopped instance(s)` : '',
+    sleep.standbyInstanceIds.length > 0 ? `taking ${sleep.standbyInstanceIds.length} instance(s) out of Standby` : '',
+    sleep.savedSize ? `restoring its size ${sleep.savedSize.min}/${sleep.savedSize.desired}/${sleep.savedSize.max} (scaled to zero by its schedule)` : '',
+  ].filter((p) => p !== '');
+  const line = `provisioning: group ${g} is switched off; waking it for this deployment: ${parts.join(', ')}. The scheduler keeps it on until the deployment ends, then returns it to its schedule`;
+  const { issued, attempt } = recordIssue(d, 'wakeGroup', obs.runId, nowMs);
+  const wakeRecord: GroupWake = {
+    atMs: d.wake?.atMs ?? nowMs,
+    group: g,
+    started: sleep.stoppedInstanceIds.length,
+    exitedStandby: sleep.standbyInstanceIds.length,
+    ...(sleep.savedSize ? { restoredSize: sleep.savedSize } : d.wake?.restoredSize ? { restoredSize: d.wake.restoredSize } : {}),
+  };
+  const next: Deployment = { ...d, issued, wake: wakeRecord, updatedAtMs: nowMs, log: appendLog(d.log, nowMs, line) };
+  return { next, commands: [wakeGroupCommand(next, attempt, sleep)] };
 }
 
 function whileDeploying(d: Deployment, obs: Observations, nowMs: number, t: Timeouts): AdvanceResult {
@@ -144,7 +175,9 @@ interface Ending {
 
 /** Enters a terminal state; updates `overall_status` (and the role key's Action) when the target state was written. */
 function end(d: Deployment, e: Ending): AdvanceResult {
-  let next: Deployment = { ...d, state: e.state, endedAtMs: e.nowMs, updatedAtMs: e.nowMs, log: appendLog(d.log, e.nowMs, `${e.state}: ${e.reason ?? e.summary ?? ''}`) };
+  const lines = [`${e.state}: ${e.reason ?? e.summary ?? ''}`];
+  if (d.wake) lines.push(`group ${d.wake.group} was woken for this deployment: the scheduler returns it to its schedule at its next pass`);
+  let next: Deployment = { ...d, state: e.state, endedAtMs: e.nowMs, updatedAtMs: e.nowMs, log: appendLog(d.log, e.nowMs, ...lines) };
   if (e.reason !== undefined) next.reason = e.reason;
   if (!e.wroteTargetState) return { next, commands: [] };
   const commands: Command[] = [];

@@ -1,7 +1,7 @@
 /**
  * The commands of a deployment, and the record of which were issued (the idempotency rule of advance.ts). Pure.
  */
-import type { Command, CommandKind, Deployment, DeploymentState, IssuedCommand } from './deployment.js';
+import type { Command, CommandKind, Deployment, DeploymentState, GroupSleep, IssuedCommand } from './deployment.js';
 import { targetStateWrites } from './plan-deployment.js';
 import { overallStatusKey, roleServiceKey, roleServiceValue, type OverallStatus } from './target-state.js';
 
@@ -57,5 +57,20 @@ export function markIgnoredCommand(d: Deployment, attempt: number): Command {
     environment: p.environment,
     write: { key: roleServiceKey(p.environment, p.runtimeServerRole, p.service, p.slice), value: JSON.stringify(value) },
     onlyIfDeploymentId: d.id,
+  };
+}
+
+/** Starts what is stopped, takes Standby members back, restores a size the scheduler saved. */
+export function wakeGroupCommand(d: Deployment, attempt: number, sleep: GroupSleep): Command {
+  const account = d.plan.accountNumber;
+  return {
+    kind: 'wakeGroup',
+    deploymentId: d.id,
+    attempt,
+    ...(account !== undefined ? { accountNumber: account } : {}),
+    group: d.plan.group.name,
+    startInstanceIds: sleep.stoppedInstanceIds,
+    exitStandbyInstanceIds: sleep.standbyInstanceIds,
+    ...(sleep.savedSize !== undefined ? { restoreSize: sleep.savedSize } : {}),
   };
 }

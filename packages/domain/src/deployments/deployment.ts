@@ -155,7 +155,7 @@ export interface NodeRecord {
 }
 
 /** The kinds of command `advance` and `cancel` return. */
-export type CommandKind = 'createGroup' | 'writeTargetState' | 'writeOverallStatus' | 'markIgnored';
+export type CommandKind = 'createGroup' | 'wakeGroup' | 'writeTargetState' | 'writeOverallStatus' | 'markIgnored';
 
 /** Which driver run issued a command, and the how-manieth time it was issued. */
 export interface IssuedCommand {
@@ -185,6 +185,36 @@ export interface Deployment {
   log: string[];
   /** Commands issued so far, by kind: the idempotency record (see advance.ts). */
   issued: Partial<Record<CommandKind, IssuedCommand>>;
+  /**
+   * Set when the deployment found its group switched off (by its schedule, or by hand) and woke it (ours:
+   * schedule-aware deployments). The scheduler holds the group on while the deployment runs and returns it to its
+   * schedule at its first pass after the end.
+   */
+  wake?: GroupWake;
+}
+
+/** What a deployment woke, and when. */
+export interface GroupWake {
+  atMs: number;
+  group: string;
+  /** Stopped members started. */
+  started: number;
+  /** Members taken out of Standby. */
+  exitedStandby: number;
+  /** The size restored from the schedule's saved-size tags, when the group was scaled to zero. */
+  restoredSize?: { min: number; desired: number; max: number };
+}
+
+/** How a group is switched off, as the driver sees it (nothing switched off: undefined). */
+export interface GroupSleep {
+  /** Stopped members, to start. */
+  stoppedInstanceIds: readonly string[];
+  /** Members in Standby, to take back into service. */
+  standbyInstanceIds: readonly string[];
+  /** Members still stopping or starting: the wake waits for them to settle. */
+  transitioning: number;
+  /** The size the scheduler saved when it scaled the group to zero (its tags), to restore. */
+  savedSize?: { min: number; desired: number; max: number };
 }
 
 /**
@@ -226,6 +256,18 @@ export type Command =
       write: KvWrite;
       /** Write only while the key still holds this deployment (check-and-set on the value read). */
       onlyIfDeploymentId: string;
+    }
+  | {
+      /** Switches a group that is switched off back on: start, exit Standby, restore the saved size. Idempotent. */
+      kind: 'wakeGroup';
+      deploymentId: string;
+      attempt: number;
+      accountNumber?: string;
+      group: string;
+      startInstanceIds: readonly string[];
+      exitStandbyInstanceIds: readonly string[];
+      /** Restore this size and remove the scheduler's saved-size tags. */
+      restoreSize?: { min: number; desired: number; max: number };
     };
 
 /** What the driver saw just before calling `advance`. */
@@ -236,7 +278,7 @@ export interface Observations {
    */
   runId: string;
   /** The group `plan.group.name`, or undefined when it does not exist. */
-  group: { inServiceInstanceIds: readonly string[]; desiredCapacity?: number } | undefined;
+  group: { inServiceInstanceIds: readonly string[]; desiredCapacity?: number; sleeping?: GroupSleep } | undefined;
   /** Values of `deployments/<id>/nodes/<instanceId>` by instance id (see `parseNodeStatusValue`); absent = Not Started. */
   nodes: Readonly<Record<string, NodeStatusValue>>;
   /**

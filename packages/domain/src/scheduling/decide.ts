@@ -30,7 +30,9 @@ export type ScheduleSkipCode =
   | 'group-lifecycle'
   | 'not-found'
   | 'unsupported-instant'
-  | 'state-is-correct';
+  | 'state-is-correct'
+  /** A deployment in progress holds the instance's group on (ours: schedule-aware deployments). */
+  | 'held-by-deployment';
 
 export interface ScheduleDecision {
   action: ScheduleDecisionAction;

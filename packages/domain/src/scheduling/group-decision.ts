@@ -31,7 +31,7 @@ export interface ScheduleScalableGroup {
 export type GroupScheduleAction = 'scaleToZero' | 'restoreSize' | 'skip';
 export type GroupSkipCode = Extract<
   ScheduleSkipCode,
-  'no-environment' | 'unknown-environment' | 'maintenance-tag' | 'environment-in-maintenance' | 'invalid-schedule' | 'no-schedule' | 'not-found' | 'unsupported-instant' | 'state-is-correct'
+  'no-environment' | 'unknown-environment' | 'maintenance-tag' | 'environment-in-maintenance' | 'invalid-schedule' | 'no-schedule' | 'not-found' | 'unsupported-instant' | 'state-is-correct' | 'held-by-deployment'
 > | 'saved-size-invalid';
 
 export interface GroupScheduleDecision {

@@ -50,6 +50,19 @@ describe('planSchedule', () => {
     expect(byId.get('i-7')?.group).toBeUndefined();
   });
 
+  it('switches nothing of a group a deployment holds off, and says why; switching on goes ahead', () => {
+    const held = new Map([['c50-in-Web', 'deployment d1 of Hello 1.2.0 is in progress'], ['c50-in-Api', 'deployment d2 of Api 2.0.0 is in progress']]);
+    const heldPlan = planSchedule({ ...account, held }, envs, WED_NIGHT);
+    const i2 = heldPlan.instances.find((p) => p.instance.id === 'i-2');
+    expect(i2?.decision).toMatchObject({ action: 'skip', skipCode: 'held-by-deployment' });
+    expect(i2?.decision.reason).toMatch(/^deployment d1 of Hello 1\.2\.0 is in progress; its group stays on until it ends \(otherwise: /);
+    expect(heldPlan.groups.find((g) => g.group.name === 'c50-in-Api')?.decision).toMatchObject({ action: 'skip', skipCode: 'held-by-deployment' });
+    // standalone instances and other groups keep their decisions
+    expect(heldPlan.instances.find((p) => p.instance.id === 'i-1')?.decision.action).toBe('switchOff');
+    const morning = planSchedule({ ...account, held, instances: [inst('i-9', { state: 'stopped', group: 'c50-in-Web', lifecycleState: 'Standby' })] }, envs, Date.parse('2026-11-26T10:00:00Z'));
+    expect(morning.instances[0]?.decision.action).toBe('switchOn');
+  });
+
   it('decides for each group scheduled as a whole', () => {
     expect(plan.groups.map((g) => [g.group.name, g.decision.action, g.decision.skipCode])).toEqual([
       ['c50-in-Api', 'scaleToZero', undefined],

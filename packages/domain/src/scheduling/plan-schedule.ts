@@ -40,6 +40,11 @@ export interface PlanAccount {
   account: string;
   groups: readonly PlanGroup[];
   instances: readonly PlanInstance[];
+  /**
+   * Groups a deployment in progress holds on, with why (e.g. `deployment 42 of api 1.1.0 is in progress`): the plan
+   * switches nothing of them off until the deployment ends; the next pass after it returns them to their schedule.
+   */
+  held?: ReadonlyMap<string, string>;
 }
 
 /** A planned decision for an instance; `skipCode` may also be `group-scheduled-as-whole`. */
@@ -95,11 +100,25 @@ export function planSchedule(account: PlanAccount, environments: ReadonlyMap<str
   for (const group of account.groups) {
     if (!isScheduledAsWhole(group.tags)) continue;
     const { name, found, environment } = envOf(group.tags);
-    const decision = decideGroup({ group, environment, override: found?.override }, nowMs, memo);
+    const decision = holdGroup(decideGroup({ group, environment, override: found?.override }, nowMs, memo), group.name, account.held);
     plannedGroups.push({ account: account.account, group, environment: name, cluster: found?.cluster, decision });
   }
-  const instances = account.instances.map((instance) => planInstance(account.account, instance, groups, envOf(instance.tags), nowMs, memo));
+  const instances = account.instances.map((instance) => holdInstance(planInstance(account.account, instance, groups, envOf(instance.tags), nowMs, memo), account.held));
   return { instances, groups: plannedGroups };
+}
+
+/** Turns a decision that would switch a held group (or a member of it) off into a skip that says why. */
+function holdGroup(decision: GroupScheduleDecision, group: string, held: ReadonlyMap<string, string> | undefined): GroupScheduleDecision {
+  const why = decision.action === 'scaleToZero' ? held?.get(group) : undefined;
+  if (why === undefined) return decision;
+  return { ...decision, action: 'skip', skipCode: 'held-by-deployment', reason: `${why}; the group stays on until it ends (otherwise: ${decision.reason})` };
+}
+
+function holdInstance(p: PlannedInstance, held: ReadonlyMap<string, string> | undefined): PlannedInstance {
+  const { action } = p.decision;
+  const why = (action === 'switchOff' || action === 'putOutOfService') && p.group !== undefined ? held?.get(p.group) : undefined;
+  if (why === undefined) return p;
+  return { ...p, decision: { ...p.decision, action: 'skip', skipCode: 'held-by-deployment', reason: `${why}; its group stays on until it ends (otherwise: ${p.decision.reason})` } };
 }
 
 interface EnvLookup {

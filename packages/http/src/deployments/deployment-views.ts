@@ -24,6 +24,7 @@ function head(d: Deployment, version: number): Omit<DeploymentDto, 'nodes' | 'lo
     updatedAt: iso(d.updatedAtMs),
     ...(d.endedAtMs !== undefined ? { endedAt: iso(d.endedAtMs) } : {}),
     ...(d.reason !== undefined ? { reason: d.reason } : {}),
+    ...(d.wake !== undefined ? { wake: { at: iso(d.wake.atMs), group: d.wake.group, started: d.wake.started, exitedStandby: d.wake.exitedStandby, ...(d.wake.restoredSize ? { restoredSize: d.wake.restoredSize } : {}) } } : {}),
     Version: version,
   };
 }

@@ -10,4 +10,6 @@ export interface SchedulingHttpDeps {
    * @default the runtime's compute as account `local`; without either that route is not served
    */
   accounts?: readonly ScheduledAccount[];
+  /** Groups deployments in progress hold on (schedule-aware deployments), shown as `held-by-deployment` skips. */
+  holds?: () => Promise<ReadonlyMap<string, string>>;
 }

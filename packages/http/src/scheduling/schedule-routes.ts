@@ -179,7 +179,7 @@ function registerActionsRoute(app: App, deps: HttpDeps, accounts: readonly Sched
     }),
     async (c) => {
       const q = c.req.valid('query');
-      const plan = await planScheduleActions({ config: deps.config, accounts, clock: deps.config.clock }, c.get('actor'), { atMs: msOf(q.at), environment: q.environment, account: q.account });
+      const plan = await planScheduleActions({ config: deps.config, accounts, clock: deps.config.clock, ...(deps.scheduling?.holds ? { holds: deps.scheduling.holds } : {}) }, c.get('actor'), { atMs: msOf(q.at), environment: q.environment, account: q.account });
       return json(200, plan.instances.map(toScheduleActionDto));
     },
   );
