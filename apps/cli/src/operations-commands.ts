@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { ApiError, type AsgDetailDto, type AsgDto, type AsgReadinessDto, type InstanceDto } from '@envmgr/api-contract';
+import { registerAsgScheduleCommand } from './asg-schedule-commands.js';
 import { collect } from './collect.js';
 import type { Context } from './context.js';
 import { CheckFailedError, UsageError } from './failure.js';
@@ -50,6 +51,8 @@ export function registerAsgCommands(program: Command, ctx: Context): void {
       if (opts.json) return ctx.write(toJson(group));
       describeAsg(group, await client.asgReadiness(name)).forEach(ctx.out);
     });
+
+  registerAsgScheduleCommand(asg, ctx);
 
   asg
     .command('size')

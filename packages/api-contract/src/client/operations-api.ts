@@ -5,12 +5,15 @@ import {
   AsgLaunchConfigSchema,
   AsgReadinessSchema,
   AsgSchema,
+  ScalingScheduleSchema,
   type AsgDetailDto,
   type AsgDto,
   type AsgIpsDto,
   type AsgLaunchConfigDto,
   type AsgReadinessDto,
   type AsgSizeRequestDto,
+  type ScalingScheduleDto,
+  type ScalingScheduleRequestDto,
 } from '../operations/group-schemas.js';
 import { InstanceSchema, type InstanceDto } from '../operations/instance-schemas.js';
 import { paginate, toPage } from './paging.js';
@@ -46,6 +49,10 @@ export interface OperationsApi {
   asgLaunchConfig(name: string): Promise<AsgLaunchConfigDto>;
   /** Changes min, desired and/or max; returns the group with its new size (it converges by itself). */
   resizeAsg(name: string, size: AsgSizeRequestDto): Promise<AsgDto>;
+  /** A group's `Schedule` tag and scaling actions. */
+  scalingSchedule(name: string): Promise<ScalingScheduleDto>;
+  /** Sets a group's `Schedule` tag (a string) or its scaling actions (a list). */
+  setScalingSchedule(name: string, body: ScalingScheduleRequestDto): Promise<ScalingScheduleDto>;
   /** Deletes a group: terminates its instances and deletes its role's target state. */
   deleteAsg(name: string): Promise<void>;
   /** One page of instances that are not terminated, in launch order. */
@@ -92,6 +99,12 @@ export function createOperationsApi(send: Send): OperationsApi {
     },
     async resizeAsg(name, size) {
       return parseReply(await send({ method: 'PUT', path: asg(name, '/size'), body: size }), AsgSchema);
+    },
+    async scalingSchedule(name) {
+      return parseReply(await send({ method: 'GET', path: asg(name, '/scaling-schedule') }), ScalingScheduleSchema);
+    },
+    async setScalingSchedule(name, body) {
+      return parseReply(await send({ method: 'PUT', path: asg(name, '/scaling-schedule'), body }), ScalingScheduleSchema);
     },
     async deleteAsg(name) {
       await send({ method: 'DELETE', path: asg(name) });

@@ -133,3 +133,35 @@ export const AsgSizeRequestSchema = z
   .refine((b) => b.min !== undefined || b.desired !== undefined || b.max !== undefined, { error: 'give at least one of min, desired, max' })
   .meta({ id: 'AsgSizeRequest' });
 export type AsgSizeRequestDto = z.infer<typeof AsgSizeRequestSchema>;
+
+/** One action of a group's scaling schedule; EM's field names (Auto Scaling's scheduled actions). */
+export const ScalingActionSchema = z
+  .strictObject({
+    Recurrence: z.string().min(1).max(256).meta({ description: 'a five-field cron, `minute hour day month weekday`', example: '0 8 * * 1-5' }),
+    TimeZone: z.string().min(1).max(64).optional().meta({ description: 'IANA zone the cron is read in; ours (EM read it in UTC)', example: 'Europe/London' }),
+    DesiredCapacity: z.number().int().min(0).max(10_000),
+    MinSize: z.number().int().min(0).max(10_000).optional(),
+    MaxSize: z.number().int().min(0).max(10_000).optional(),
+  })
+  .meta({ id: 'ScalingAction' });
+
+export const ScalingScheduleRequestSchema = z
+  .strictObject({
+    schedule: z
+      .union([z.string().min(1).max(256), z.array(ScalingActionSchema).min(1).max(20)])
+      .meta({ description: 'a schedule for the group\'s `Schedule` tag (docs/scheduling.md grammar), or a list of scaling actions' }),
+    propagateToInstances: z.boolean().optional().meta({ description: 'with a string: tag every member with it too' }),
+  })
+  .meta({ id: 'ScalingScheduleRequest' });
+export type ScalingScheduleRequestDto = z.infer<typeof ScalingScheduleRequestSchema>;
+
+export const ScalingScheduleSchema = z
+  .object({
+    name: z.string(),
+    schedule: z.string().optional().meta({ description: 'the group\'s `Schedule` tag; `NOSCHEDULE` while it has scaling actions' }),
+    actions: z.array(ScalingActionSchema),
+    unreadable: z.array(z.string()).meta({ description: 'action tags that could not be read (edited by hand); the scheduler ignores them' }),
+    appliedThrough: z.string().meta({ format: 'date-time' }).optional().meta({ description: 'occurrences up to this time were applied; later ones are applied by the scheduler job' }),
+  })
+  .meta({ id: 'ScalingSchedule' });
+export type ScalingScheduleDto = z.infer<typeof ScalingScheduleSchema>;

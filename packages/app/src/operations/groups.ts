@@ -1,4 +1,16 @@
-import { NotFoundError, type Actor, type Json } from '@envmgr/domain';
+import {
+  NotFoundError,
+  parseSchedule,
+  scalingActionsOf,
+  scalingActionsProblems,
+  scalingAppliedAt,
+  tagsWithoutScalingSchedule,
+  tagsWithScalingSchedule,
+  ValidationError,
+  type Actor,
+  type Json,
+  type ScalingAction,
+} from '@envmgr/domain';
 import type { Group, GroupSize, Instance } from '@envmgr/ports';
 import type { RequestContext } from '../context.js';
 import { requireSignedIn } from '../identity/access.js';
@@ -8,9 +20,10 @@ import { authorizeGroupWrite, type OperationsDeps } from './operations-deps.js';
 /** Event types of group writes (EventBus); their data names the actor and request, as an audit record would. */
 export const ASG_RESIZED = 'asg.resized';
 export const ASG_DELETED = 'asg.deleted';
+export const ASG_SCALING_SCHEDULE_SET = 'asg.scaling-schedule.set';
 
 /** The resource a group write is authorised against (SPEC §9 globs), e.g. `/asgs/dev1-IN-Web/size`. */
-export function asgResource(name: string, sub?: 'size'): string {
+export function asgResource(name: string, sub?: 'size' | 'scaling-schedule'): string {
   return `/asgs/${name}${sub ? `/${sub}` : ''}`;
 }
 
@@ -128,4 +141,72 @@ function publish(deps: Pick<OperationsDeps, 'events'>, ctx: RequestContext, type
     subject: { asg: group.name, ...(environment ? { environment } : {}) },
     data: { asg: group.name, ...(environment ? { environment } : {}), actor: ctx.actor.name, requestId: ctx.requestId, ...data },
   });
+}
+
+/** A group's schedule: its `Schedule` tag, and the actions of its scaling schedule (SPEC §8). */
+export interface ScalingScheduleView {
+  name: string;
+  /** The group's `Schedule` tag (`NOSCHEDULE` while a scaling schedule is set). */
+  schedule: string | undefined;
+  actions: ScalingAction[];
+  /** Tags named like actions that could not be read (edited by hand); the scheduler ignores them. */
+  unreadable: string[];
+  /** When the latest applied occurrence happened; later ones are applied by the scheduler. */
+  appliedThrough: number | undefined;
+}
+
+function scalingScheduleView(group: Group): ScalingScheduleView {
+  const { actions, unreadable } = scalingActionsOf(group.tags);
+  const key = Object.keys(group.tags).find((k) => k.toLowerCase() === 'schedule');
+  return { name: group.name, schedule: key !== undefined ? group.tags[key] : undefined, actions, unreadable, appliedThrough: scalingAppliedAt(group.tags) };
+}
+
+/** GET `/asgs/<name>/scaling-schedule`. @throws NotFoundError */
+export async function getScalingSchedule(deps: Pick<OperationsDeps, 'compute'>, actor: Actor, name: string, query: { environment?: string | undefined } = {}): Promise<ScalingScheduleView> {
+  requireSignedIn(actor);
+  return scalingScheduleView(await mustGetGroup(deps, name, query.environment));
+}
+
+export interface SetScalingScheduleCommand {
+  name: string;
+  /** A schedule for the group's `Schedule` tag (SPEC §8 grammar), or a list of scaling actions. */
+  schedule: string | ScalingAction[];
+  /** With a string: also tag every member with it. */
+  propagateToInstances?: boolean;
+}
+
+/**
+ * PUT `/asgs/<name>/scaling-schedule` (SPEC §8). A string becomes the group's `Schedule` tag (and, with
+ * `propagateToInstances`, its members'), removing any scaling actions. A list of actions becomes its scaling schedule,
+ * applied by the scheduler job from the next occurrence on, and the group is tagged `Schedule=NOSCHEDULE` as EM did.
+ * Checks as for a resize, with PUT on `/asgs/<name>/scaling-schedule`; an unreadable schedule or action is a
+ * ValidationError naming the field. Announced as `asg.scaling-schedule.set`.
+ */
+export async function setScalingSchedule(deps: OperationsDeps, ctx: RequestContext, cmd: SetScalingScheduleCommand, nowMs: number): Promise<ScalingScheduleView> {
+  const group = await mustGetGroup(deps, cmd.name);
+  const scope = await authorizeGroupWrite(deps, ctx.actor, group, { method: 'PUT', resource: asgResource(cmd.name, 'scaling-schedule') });
+  let tags: Record<string, string>;
+  if (typeof cmd.schedule === 'string') {
+    const parsed = parseSchedule(cmd.schedule);
+    if (!parsed.ok) throw new ValidationError([{ path: 'schedule', message: `${parsed.error.message} at offset ${parsed.error.offset}; ${parsed.error.fix}` }]);
+    tags = tagsWithoutScalingSchedule(group.tags);
+    for (const k of Object.keys(tags)) if (k.toLowerCase() === 'schedule') delete tags[k];
+    tags['Schedule'] = cmd.schedule.trim();
+  } else {
+    const problems = scalingActionsProblems(cmd.schedule);
+    if (problems.length > 0) throw new ValidationError(problems);
+    tags = tagsWithScalingSchedule(group.tags, cmd.schedule, nowMs);
+  }
+  const updated = await deps.compute.updateGroup(cmd.name, { tags });
+  if (typeof cmd.schedule === 'string' && cmd.propagateToInstances) {
+    const members = (await deps.compute.listInstances({ group: cmd.name })).map((m) => m.id);
+    if (members.length > 0) await deps.compute.setInstanceTags(members, { Schedule: cmd.schedule.trim() });
+  }
+  const view = scalingScheduleView(updated);
+  publish(deps, ctx, ASG_SCALING_SCHEDULE_SET, updated, scope.environment, {
+    schedule: view.schedule ?? null,
+    actions: view.actions.length,
+    propagatedToInstances: typeof cmd.schedule === 'string' && cmd.propagateToInstances === true,
+  });
+  return view;
 }

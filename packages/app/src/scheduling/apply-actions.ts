@@ -2,7 +2,17 @@
  * Carrying out the scheduler's decisions through Compute, one unit (a group's members, an account's standalone
  * instances, or a whole group) at a time, with retries, and recording every outcome in the action log.
  */
-import { DomainError, tagsWithoutSavedSize, tagsWithSavedSize, type PlannedGroup, type PlannedInstance, type ScheduleActionKind } from '@envmgr/domain';
+import {
+  DomainError,
+  SCALING_APPLIED_TAG,
+  scalingActionTagValue,
+  tagsWithoutSavedSize,
+  tagsWithSavedSize,
+  type PlannedGroup,
+  type PlannedInstance,
+  type PlannedScaling,
+  type ScheduleActionKind,
+} from '@envmgr/domain';
 import type { Compute, ScheduleActionRecord } from '@envmgr/ports';
 
 /** Who the scheduler is in records and the audit. */
@@ -139,5 +149,32 @@ export async function applyGroupAction(ctx: ApplyContext, p: PlannedGroup): Prom
     environment: p.environment,
     ...(p.cluster !== undefined ? { cluster: p.cluster } : {}),
     instances: size.desired,
+  };
+}
+
+/**
+ * Applies a due action of a group's scaling schedule: its size (only the bounds the action names) and the applied
+ * mark in the same `updateGroup` call, so an occurrence is applied once even when the lock moves to another server.
+ */
+export async function applyScalingAction(ctx: ApplyContext, p: PlannedScaling): Promise<ScheduleActionRecord> {
+  const { action, atMs, wallTime, index } = p.due;
+  const size = {
+    desired: action.DesiredCapacity,
+    ...(action.MinSize !== undefined ? { min: action.MinSize } : {}),
+    ...(action.MaxSize !== undefined ? { max: action.MaxSize } : {}),
+  };
+  const outcome = await withRetry(ctx, async () => {
+    const tags = (await ctx.compute.getGroup(p.group.name))?.tags ?? p.group.tags;
+    return ctx.compute.updateGroup(p.group.name, { size, tags: { ...tags, [SCALING_APPLIED_TAG]: new Date(atMs).toISOString() } });
+  });
+  const bounds = [action.MinSize !== undefined ? `min ${action.MinSize}` : '', action.MaxSize !== undefined ? `max ${action.MaxSize}` : ''].filter(Boolean).join(', ');
+  const reason = `scaling schedule action ${index + 1} (${action.Recurrence}${action.TimeZone ? ` | ${action.TimeZone}` : ''}) occurred at ${wallTime}: desired ${action.DesiredCapacity}${bounds ? `, ${bounds}` : ''}`;
+  return {
+    ...recordBase(ctx, { source: 'asg', schedule: scalingActionTagValue(action), reason }, 'scheduledScaling', outcome),
+    subject: `${ctx.account}/group:${p.group.name}:scaling`,
+    group: p.group.name,
+    environment: p.environment,
+    ...(p.cluster !== undefined ? { cluster: p.cluster } : {}),
+    instances: action.DesiredCapacity,
   };
 }

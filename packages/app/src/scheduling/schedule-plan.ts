@@ -26,7 +26,7 @@ export async function planAccount(
 ) {
   const plan = planSchedule(await readAccount(account, environment, held), environments, atMs, memo);
   if (environment === undefined) return plan;
-  return { instances: plan.instances, groups: plan.groups.filter((g) => g.environment === environment) };
+  return { instances: plan.instances, groups: plan.groups.filter((g) => g.environment === environment), scalings: plan.scalings.filter((g) => g.environment === environment) };
 }
 
 export interface PlannedActions {

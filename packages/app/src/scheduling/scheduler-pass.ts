@@ -1,6 +1,6 @@
-import { createScheduleMemo, type PlannedGroup, type PlannedInstance, type PlanEnvironment, type ScheduleMemo } from '@envmgr/domain';
+import { createScheduleMemo, type PlannedGroup, type PlannedInstance, type PlannedScaling, type PlanEnvironment, type ScheduleMemo } from '@envmgr/domain';
 import type { Lock, ScheduleActionRecord } from '@envmgr/ports';
-import { applyGroupAction, applyInstanceActions, type ApplyContext, type RetryPolicy } from './apply-actions.js';
+import { applyGroupAction, applyInstanceActions, applyScalingAction, type ApplyContext, type RetryPolicy } from './apply-actions.js';
 import { readScheduleEnvironments } from './schedule-environments.js';
 import { planAccount } from './schedule-plan.js';
 import type { ScheduledAccount, SchedulingDeps } from './scheduling-deps.js';
@@ -113,7 +113,10 @@ interface AccountRun {
   result: SchedulerRunResult;
 }
 
-type Unit = { kind: 'instances'; subjects: string[]; planned: PlannedInstance[] } | { kind: 'group'; subjects: string[]; planned: PlannedGroup };
+type Unit =
+  | { kind: 'instances'; subjects: string[]; planned: PlannedInstance[] }
+  | { kind: 'group'; subjects: string[]; planned: PlannedGroup }
+  | { kind: 'scaling'; subjects: string[]; planned: PlannedScaling };
 
 async function runAccount(r: AccountRun): Promise<void> {
   const fail = (f: SchedulerFailure) => {
@@ -130,8 +133,9 @@ async function runAccount(r: AccountRun): Promise<void> {
   const inScope = (env: string) => limit === undefined || limit.test(env);
   const instances = plan.instances.filter((p) => inScope(p.environment));
   const groups = plan.groups.filter((p) => inScope(p.environment));
-  r.result.decided += instances.length + groups.length;
-  for (const unit of unitsOf(r.account.name, instances, groups)) {
+  const scalings = plan.scalings.filter((p) => inScope(p.environment));
+  r.result.decided += instances.length + groups.length + scalings.length;
+  for (const unit of unitsOf(r.account.name, instances, groups, scalings)) {
     if (r.opts.whatIf) {
       r.result.acted += unit.subjects.length;
       continue;
@@ -155,15 +159,15 @@ async function runAccount(r: AccountRun): Promise<void> {
 /** The unit without its subjects in back-off after a failure; undefined when none is left. */
 function dueOnly(r: AccountRun, unit: Unit): Unit | undefined {
   const isDue = (subject: string) => (r.backoff.get(subject)?.untilMs ?? 0) <= r.atMs;
-  if (unit.kind === 'group') return unit.subjects.every(isDue) ? unit : undefined;
+  if (unit.kind !== 'instances') return unit.subjects.every(isDue) ? unit : undefined;
   const planned = unit.planned.filter((p) => isDue(subjectOf(r.account.name, p)));
   return planned.length ? { kind: 'instances', planned, subjects: planned.map((p) => subjectOf(r.account.name, p)) } : undefined;
 }
 
 const subjectOf = (account: string, p: PlannedInstance): string => `${account}/${p.instance.id}`;
 
-/** The units of an account: each group's member actions, the standalone instances' actions, each whole group. */
-function unitsOf(account: string, instances: readonly PlannedInstance[], groups: readonly PlannedGroup[]): Unit[] {
+/** The units of an account: each group's member actions, the standalone instances' actions, each whole group, each due scaling action. */
+function unitsOf(account: string, instances: readonly PlannedInstance[], groups: readonly PlannedGroup[], scalings: readonly PlannedScaling[]): Unit[] {
   const byGroup = new Map<string, PlannedInstance[]>();
   for (const p of instances) {
     if (p.decision.action === 'skip') continue;
@@ -174,6 +178,7 @@ function unitsOf(account: string, instances: readonly PlannedInstance[], groups:
   }
   const units: Unit[] = [...byGroup.values()].map((planned) => ({ kind: 'instances', planned, subjects: planned.map((p) => subjectOf(account, p)) }));
   for (const g of groups) if (g.decision.action !== 'skip') units.push({ kind: 'group', planned: g, subjects: [`${account}/group:${g.group.name}`] });
+  for (const p of scalings) units.push({ kind: 'scaling', planned: p, subjects: [`${account}/group:${p.group.name}:scaling`] });
   return units;
 }
 
@@ -187,7 +192,8 @@ async function applyUnit(r: AccountRun, unit: Unit, fail: (f: SchedulerFailure) 
     nextId: () => r.deps.ids.next(),
     sleep: r.opts.sleep,
   };
-  const records = unit.kind === 'group' ? [await applyGroupAction(ctx, unit.planned)] : await applyInstanceActions(ctx, unit.planned);
+  const records =
+    unit.kind === 'group' ? [await applyGroupAction(ctx, unit.planned)] : unit.kind === 'scaling' ? [await applyScalingAction(ctx, unit.planned)] : await applyInstanceActions(ctx, unit.planned);
   try {
     await r.deps.actions.append(records);
   } catch (err) {

@@ -80,8 +80,24 @@ export {
   type PlannedGroup,
   type PlannedInstance,
   type PlannedInstanceDecision,
+  type PlannedScaling,
   type SchedulePlan,
 } from './plan-schedule.js';
+export {
+  dueScalingAction,
+  MAX_SCALING_ACTIONS,
+  parseScalingActionTag,
+  SCALING_ACTION_TAG_PREFIX,
+  SCALING_APPLIED_TAG,
+  scalingActionsOf,
+  scalingActionsProblems,
+  scalingActionTagValue,
+  scalingAppliedAt,
+  tagsWithoutScalingSchedule,
+  tagsWithScalingSchedule,
+  type DueScaling,
+  type ScalingAction,
+} from './scaling-schedule.js';
 export {
   computeSavings,
   SAVING_ENDS,

@@ -6,6 +6,7 @@
 import { createScheduleMemo, type ScheduleMemo } from './decide.js';
 import { decideGroup, isScheduledAsWhole, type GroupScheduleDecision, type ScheduleGroupSize } from './group-decision.js';
 import { decideWithOverride, type OverridableDecision, type ScheduleOverride } from './override.js';
+import { dueScalingAction, scalingActionsOf, scalingAppliedAt, type DueScaling } from './scaling-schedule.js';
 import { tagValue, type ScheduleEnvironment, type ScheduleInstanceState, type ScheduleLifecycleState } from './schedule-source.js';
 
 /** An instance as Compute lists it (the fields the plan reads). */
@@ -74,9 +75,20 @@ export interface PlannedGroup {
   decision: GroupScheduleDecision;
 }
 
+/** A scaling-schedule action of a group that is due (see scaling-schedule.ts). */
+export interface PlannedScaling {
+  account: string;
+  group: PlanGroup;
+  environment: string;
+  cluster?: string | undefined;
+  due: DueScaling;
+}
+
 export interface SchedulePlan {
   instances: PlannedInstance[];
   groups: PlannedGroup[];
+  /** Groups whose scaling schedule has an occurrence not applied yet. */
+  scalings: PlannedScaling[];
 }
 
 /**
@@ -103,8 +115,26 @@ export function planSchedule(account: PlanAccount, environments: ReadonlyMap<str
     const decision = holdGroup(decideGroup({ group, environment, override: found?.override }, nowMs, memo), group.name, account.held);
     plannedGroups.push({ account: account.account, group, environment: name, cluster: found?.cluster, decision });
   }
+  const scalings = planScalings(account, envOf, nowMs);
   const instances = account.instances.map((instance) => holdInstance(planInstance(account.account, instance, groups, envOf(instance.tags), nowMs, memo), account.held));
-  return { instances, groups: plannedGroups };
+  return { instances, groups: plannedGroups, scalings };
+}
+
+/**
+ * The due scaling actions. One that would shrink a group a deployment holds waits (its applied mark stays, so the
+ * first pass after the deployment applies it).
+ */
+function planScalings(account: PlanAccount, envOf: (tags: Readonly<Record<string, string>>) => EnvLookup, nowMs: number): PlannedScaling[] {
+  const out: PlannedScaling[] = [];
+  for (const group of account.groups) {
+    const { actions } = scalingActionsOf(group.tags);
+    if (actions.length === 0) continue;
+    const due = dueScalingAction(actions, scalingAppliedAt(group.tags), nowMs);
+    if (!due || (account.held?.has(group.name) && due.action.DesiredCapacity < group.size.desired)) continue;
+    const { name, found } = envOf(group.tags);
+    out.push({ account: account.account, group, environment: name, cluster: found?.cluster, due });
+  }
+  return out;
 }
 
 /** Turns a decision that would switch a held group (or a member of it) off into a skip that says why. */

@@ -5,7 +5,7 @@
  */
 
 /** What the scheduler did (SPEC §8's actions, and ours for whole groups). */
-export type ScheduleActionKind = 'switchOn' | 'switchOff' | 'putInService' | 'putOutOfService' | 'scaleToZero' | 'restoreSize';
+export type ScheduleActionKind = 'switchOn' | 'switchOff' | 'putInService' | 'putOutOfService' | 'scaleToZero' | 'restoreSize' | 'scheduledScaling';
 
 /** The actions that stop machines, and those that start them again. */
 export const SAVING_STARTS: readonly ScheduleActionKind[] = ['switchOff', 'scaleToZero'];

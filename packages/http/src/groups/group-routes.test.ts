@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createInProcessEventBus, createMemoryCompute, createMemoryDeploymentStore, type MemoryCompute } from '@envmgr/adapter-memory';
-import { bootstrapAdmin } from '@envmgr/app';
+import { createInProcessEventBus, createInProcessLock, createMemoryCompute, createMemoryDeploymentStore, createMemoryScheduleActionLog, type MemoryCompute } from '@envmgr/adapter-memory';
+import { bootstrapAdmin, createSchedulerPass } from '@envmgr/app';
 import { deploymentIndex, type EmEvent, type GroupSpec, type KvEntry, type Registry } from '@envmgr/ports';
 import { aTestApp, type TestApp } from '../testing.js';
 
@@ -343,5 +343,80 @@ describe('OpenAPI document', () => {
     expect(doc.paths['/api/v1/asgs/{name}/size']?.put?.['x-em-permission']).toBe('permission');
     expect(doc.paths['/api/v1/asgs/{name}']?.delete?.['x-em-permission']).toBe('permission');
     expect(doc.paths['/api/v1/instances/{id}/maintenance']?.put?.['x-em-permission']).toBe('permission');
+  });
+});
+
+describe('/api/v1/asgs/{name}/scaling-schedule', () => {
+  let f: Fixture;
+  const url = '/api/v1/asgs/dev1-IN-Web/scaling-schedule';
+  const weekdays = [
+    { Recurrence: '0 8 * * 1-5', DesiredCapacity: 3, MaxSize: 4 },
+    { Recurrence: '0 19 * * 1-5', TimeZone: 'Europe/London', DesiredCapacity: 1, MinSize: 0 },
+  ];
+  beforeEach(async () => {
+    f = await setUp();
+    await configure(f.t);
+    await f.compute.createGroup(groupSpec({ desired: 2 }));
+    await f.compute.settle();
+  });
+  afterEach(() => f.registry.close());
+
+  it('stores scaling actions as the group\'s schedule, tags it NOSCHEDULE, and reads them back', async () => {
+    const put = await f.t.call('PUT', url, { body: { schedule: weekdays } });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    expect(put.body).toEqual({ name: 'dev1-IN-Web', schedule: 'NOSCHEDULE', actions: weekdays, unreadable: [], appliedThrough: new Date(NOW).toISOString() });
+    expect((await f.compute.getGroup('dev1-IN-Web'))?.tags).toMatchObject({ 'EM-Scheduled-Action-1': 'desired=3 max=4 cron=0 8 * * 1-5', Schedule: 'NOSCHEDULE' });
+    expect((await f.t.call('GET', url)).body.actions).toEqual(weekdays);
+    expect(f.events.map((e) => e.type)).toContain('asg.scaling-schedule.set');
+  });
+
+  it('refuses unreadable actions with the field path, and changes nothing', async () => {
+    for (const [action, path] of [
+      [{ Recurrence: '0 25 * * *', DesiredCapacity: 1 }, 'schedule[0].Recurrence'],
+      [{ Recurrence: '0 8 * *', DesiredCapacity: 1 }, 'schedule[0].Recurrence'],
+      [{ Recurrence: '0 8 * * *', DesiredCapacity: 5, MaxSize: 2 }, 'schedule[0].DesiredCapacity'],
+      [{ Recurrence: '0 8 * * *', TimeZone: 'Mars/Olympus', DesiredCapacity: 1 }, 'schedule[0].TimeZone'],
+    ] as const) {
+      const res = await f.t.call('PUT', url, { body: { schedule: [action] } });
+      expect(res.status, JSON.stringify(action)).toBe(400);
+      expect(JSON.stringify(res.body.errors)).toContain(path);
+    }
+    expect((await f.compute.getGroup('dev1-IN-Web'))?.tags['Schedule']).toBe('');
+  });
+
+  it('a schedule string replaces the actions and, asked to, tags the members', async () => {
+    await f.t.call('PUT', url, { body: { schedule: weekdays } });
+    const res = await f.t.call('PUT', url, { body: { schedule: 'start: 0 9 * * 1-5; stop: 0 17 * * 1-5 | Europe/London', propagateToInstances: true } });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ schedule: 'start: 0 9 * * 1-5; stop: 0 17 * * 1-5 | Europe/London', actions: [] });
+    const members = await f.compute.listInstances({ group: 'dev1-IN-Web' });
+    expect(members.map((m) => m.tags['Schedule'])).toEqual(members.map(() => 'start: 0 9 * * 1-5; stop: 0 17 * * 1-5 | Europe/London'));
+    expect((await f.t.call('PUT', url, { body: { schedule: 'start: 0 9 * * 8' } })).status).toBe(400);
+  });
+
+  it('the scheduler job applies each occurrence after the schedule was set, once, and records it', async () => {
+    await f.t.call('PUT', url, { body: { schedule: weekdays } });
+    const actions = createMemoryScheduleActionLog();
+    let ids = 0;
+    const pass = createSchedulerPass(
+      { config: { store: f.t.store }, accounts: [{ name: 'local', compute: f.compute }], actions, clock: f.t.clock, ids: { next: () => `a${++ids}` } },
+      { lock: createInProcessLock({ clock: f.t.clock }), holder: 'h', sleep: async () => {} },
+    );
+    // Monday 12:00 UTC: the 08:00 occurrence was before the schedule was set, so nothing happens
+    await pass.run();
+    expect((await f.compute.getGroup('dev1-IN-Web'))?.size).toEqual({ min: 0, desired: 2, max: 4 });
+    f.t.clock.advance(7 * 3_600_000 + 60_000); // 19:01 UTC = 19:01 in London (GMT)
+    await pass.run();
+    expect((await f.compute.getGroup('dev1-IN-Web'))?.size).toEqual({ min: 0, desired: 1, max: 4 });
+    await pass.run(); // nothing new
+    f.t.clock.advance(13 * 3_600_000); // Tuesday 08:01
+    await pass.run();
+    expect((await f.compute.getGroup('dev1-IN-Web'))?.size).toEqual({ min: 0, desired: 3, max: 4 });
+    const recorded = await actions.list({ limit: 10 });
+    expect(recorded.map((r) => [r.action, r.outcome, r.instances])).toEqual([
+      ['scheduledScaling', 'done', 1],
+      ['scheduledScaling', 'done', 3],
+    ]);
+    expect(recorded[1]?.reason).toMatch(/scaling schedule action 1 \(0 8 \* \* 1-5\) occurred at 2026-11-24T08:00: desired 3, max 4/);
   });
 });

@@ -15,6 +15,7 @@ import { declare } from '../access/route-permission.js';
 import { problemResponses } from '../problems/responses.js';
 import { toAsgDetailDto, toAsgDto, toAsgIpsDto, toLaunchConfigDto } from './group-dtos.js';
 import { registerInstanceRoutes } from './instance-routes.js';
+import { registerScalingScheduleRoutes } from './scaling-schedule-routes.js';
 
 const tags = ['Groups (ASGs)'];
 const ok = (description: string, schema: z.ZodType) => ({ description, content: { 'application/json': { schema } } });
@@ -28,6 +29,7 @@ export function operationsDeps(deps: HttpDeps & { runtime: RuntimeHttpDeps }): O
 /** Groups (`/asgs`) and instances (`/instances`) of SPEC §11 over the Compute port. */
 export function registerGroupRoutes(app: App, deps: HttpDeps & { runtime: RuntimeHttpDeps }): void {
   const ops = operationsDeps(deps);
+  registerScalingScheduleRoutes(app, deps, ops);
 
   app.openapi(
     createRoute({
