@@ -157,6 +157,7 @@ export function composeServer(config: ServerConfig, logger: HttpLogger): Server 
       const limit = config.schedulerLimitToEnvironment;
       scheduler ??= startSchedulerLoop(schedulingDeps, {
         lock, intervalMs: config.schedulerIntervalMs, whatIf: config.scheduler === 'what-if', limitToEnvironment: limit === undefined ? undefined : new RegExp(limit), logger,
+        retentionMs: config.schedulerRetentionDays * 86_400_000,
       });
       return scheduler;
     },

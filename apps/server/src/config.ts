@@ -42,6 +42,11 @@ const ServerConfigSchema = z.object({
    * an environment without schedule settings, so turning it on is a decision. @default off
    */
   scheduler: z.enum(['on', 'off', 'what-if']).default('off'),
+  /**
+   * ENVMGR_SCHEDULER_RETENTION_DAYS: the scheduler's action records older than this are pruned once a day, keeping
+   * each instance's latest action of each kind (what later savings reports need). @default 400
+   */
+  schedulerRetentionDays: z.coerce.number().int().min(1).max(36_500).default(400),
   /** ENVMGR_SCHEDULER_INTERVAL_MS: time between the scheduler's passes. @default 300000 (5 min) */
   schedulerIntervalMs: z.coerce.number().int().min(1000).max(86_400_000).default(300_000),
   /** ENVMGR_SCHEDULER_LIMIT_TO_ENVIRONMENT: EM's LIMIT_TO_ENVIRONMENT, a regular expression of environment names. @default every environment */
@@ -114,6 +119,7 @@ const ENV: Record<keyof z.infer<typeof ServerConfigSchema>, string> = {
   driverIntervalMs: 'ENVMGR_DRIVER_INTERVAL_MS',
   scheduler: 'ENVMGR_SCHEDULER',
   schedulerIntervalMs: 'ENVMGR_SCHEDULER_INTERVAL_MS',
+  schedulerRetentionDays: 'ENVMGR_SCHEDULER_RETENTION_DAYS',
   schedulerLimitToEnvironment: 'ENVMGR_SCHEDULER_LIMIT_TO_ENVIRONMENT',
   deploymentTimeoutMs: 'ENVMGR_DEPLOYMENT_TIMEOUT_MS',
   nodeTimeoutMs: 'ENVMGR_NODE_TIMEOUT_MS',

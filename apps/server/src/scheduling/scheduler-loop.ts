@@ -26,6 +26,8 @@ export interface SchedulerLoopOptions {
   logger: HttpLogger;
   /** @default `envmgr-<pid>-<random>` */
   holder?: string;
+  /** Age at which action records are pruned. @default the pass's (400 days) */
+  retentionMs?: number;
 }
 
 /**
@@ -40,6 +42,7 @@ export function startSchedulerLoop(deps: SchedulingDeps, opts: SchedulerLoopOpti
     leaseMs: Math.max(3 * opts.intervalMs, 60_000),
     whatIf: opts.whatIf,
     limitToEnvironment: opts.limitToEnvironment,
+    ...(opts.retentionMs !== undefined ? { retentionMs: opts.retentionMs } : {}),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     onFailure: (f) => opts.logger.warn({ ...f }, 'scheduler: an action failed; it is retried on a later pass'),
   });

@@ -52,6 +52,12 @@ export function createSqliteScheduleActionLog(opts: { path: string }): ScheduleA
       insert.run({ id: r.id, at_ms: r.atMs, subject: r.subject, environment: r.environment, cluster: r.cluster ?? null, action: r.action, outcome: r.outcome, record: JSON.stringify(r) });
     }
   });
+  // keeps, per subject and action, the latest done record before the cut: what latestBefore answers from
+  const prune = db.prepare(`DELETE FROM schedule_actions WHERE at_ms < ? AND id NOT IN (
+      SELECT id FROM (
+        SELECT id, ROW_NUMBER() OVER (PARTITION BY subject, action ORDER BY at_ms DESC, id DESC) AS n
+        FROM schedule_actions WHERE at_ms < ? AND outcome = 'done'
+      ) WHERE n = 1)`);
   const out = (row: { id: string; record: string }): ScheduleActionRecord => {
     try {
       return JSON.parse(row.record) as ScheduleActionRecord;
@@ -82,6 +88,7 @@ export function createSqliteScheduleActionLog(opts: { path: string }): ScheduleA
           ) WHERE n = 1 ORDER BY subject`;
         return db.prepare<(string | number)[], { id: string; record: string }>(sql).all(...where.args).map(out);
       }),
+    prune: async (beforeMs: number) => guarded(() => prune.run(beforeMs, beforeMs).changes),
     close: async () => void db.close(),
   };
 }

@@ -11,7 +11,7 @@ export {
 } from './schedule-settings.js';
 export { planScheduleActions, readAccount, type PlannedActions } from './schedule-plan.js';
 export { SCHEDULER_ACTOR, type RetryPolicy } from './apply-actions.js';
-export { createSchedulerPass, SCHEDULER_LOCK, type SchedulerFailure, type SchedulerOptions, type SchedulerPass, type SchedulerRunResult } from './scheduler-pass.js';
+export { createSchedulerPass, DEFAULT_ACTION_RETENTION_MS, SCHEDULER_LOCK, type SchedulerFailure, type SchedulerOptions, type SchedulerPass, type SchedulerRunResult } from './scheduler-pass.js';
 export { scheduleSavings, SAVINGS_MAX_DAYS, type SavingsQuery, type ScheduleSavings } from './savings-report.js';
 export {
   evaluateHypotheticalSchedule,

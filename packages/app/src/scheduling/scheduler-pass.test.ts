@@ -108,6 +108,23 @@ describe('scheduler pass: group members (SPEC §8)', () => {
     expect(records[0]?.subject).toBe(`local/${records[0]?.instanceId ?? ''}`);
   });
 
+  it('prunes records past the retention once a day, keeping each subject\'s latest action of each kind', async () => {
+    const pass = w.pass({ retentionMs: 60 * MIN });
+    expect((await pass.run()).pruned).toBe(0);
+    await w.compute.settle();
+    w.clock.advance(5 * MIN);
+    await pass.run(); // stops them: the second record of each instance
+    expect(await w.actions.list({ limit: 10 })).toHaveLength(4);
+    const old = { ...(await w.actions.list({ limit: 1 }))[0]!, id: 'older', atMs: WED_1700 - 10 * MIN };
+    await w.actions.append([old]);
+    w.clock.advance(2 * 60 * MIN);
+    expect((await pass.run()).pruned).toBeUndefined(); // not a day since the last pruning
+    w.clock.advance(24 * 60 * MIN);
+    expect((await pass.run()).pruned).toBe(1); // 'older' is superseded by a later putOutOfService of its instance
+    expect((await w.actions.list({ limit: 10 })).map((r) => r.id)).not.toContain('older');
+    expect(await w.actions.list({ limit: 10 })).toHaveLength(4);
+  });
+
   it('does nothing on a server that does not hold the scheduler lock', async () => {
     const lock = createInProcessLock({ clock: w.clock });
     await lock.tryAcquire('scheduler', 'other', 60 * MIN);

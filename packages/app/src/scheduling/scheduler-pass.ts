@@ -32,6 +32,11 @@ export interface SchedulerOptions {
   sleep: (ms: number) => Promise<void>;
   /** Checked before each unit of work; when it says stop, the rest of the pass is deferred (a Lambda near its deadline). */
   shouldStop?: () => boolean;
+  /**
+   * Action records older than this are pruned, at most once a day, keeping what savings reports of later periods
+   * need (`ScheduleActionLog.prune`). @default 400 days (a year's report, with room)
+   */
+  retentionMs?: number;
   /** Told of every failed action and every account that could not be read, as they happen. */
   onFailure?: (failure: SchedulerFailure) => void;
 }
@@ -59,7 +64,12 @@ export interface SchedulerRunResult {
   /** Actions left for a later pass: in back-off after a failure, or after `shouldStop`. */
   deferred: number;
   failures: SchedulerFailure[];
+  /** Action records pruned by this pass, when it pruned. */
+  pruned?: number;
 }
+
+const DAY_MS = 86_400_000;
+export const DEFAULT_ACTION_RETENTION_MS = 400 * DAY_MS;
 
 export interface SchedulerPass {
   run(): Promise<SchedulerRunResult>;
@@ -79,6 +89,7 @@ export function createSchedulerPass(deps: SchedulingDeps, opts: SchedulerOptions
   const backoff = new Map<string, { failures: number; untilMs: number }>();
   let leading = false;
   let passes = 0;
+  let prunedAtMs: number | undefined;
   return {
     async run() {
       const atMs = deps.clock.now();
@@ -91,6 +102,16 @@ export function createSchedulerPass(deps: SchedulingDeps, opts: SchedulerOptions
       const result: SchedulerRunResult = { leading: true, runId, atMs, decided: 0, acted: 0, deferred: 0, failures: [] };
       const memo = createScheduleMemo(atMs);
       await forEachLimited(deps.accounts, opts.concurrency ?? 4, (account) => runAccount({ deps, opts, account, environments, held, atMs, memo, runId, backoff, result }));
+      if (!opts.whatIf && (prunedAtMs === undefined || atMs - prunedAtMs >= DAY_MS)) {
+        prunedAtMs = atMs;
+        try {
+          result.pruned = await deps.actions.prune(atMs - (opts.retentionMs ?? DEFAULT_ACTION_RETENTION_MS));
+        } catch (err) {
+          const failure = { account: '*', error: `old action records could not be pruned (tried again in a day): ${err instanceof Error ? err.message : String(err)}` };
+          result.failures.push(failure);
+          opts.onFailure?.(failure);
+        }
+      }
       return result;
     },
     async release() {

@@ -93,5 +93,27 @@ export function scheduleActionLogContract(name: string, setup: () => Promise<Sch
       expect(await log.latestBefore({ beforeMs: T0 + H, actions: ['switchOff'] })).toEqual([]);
       expect((await log.latestBefore({ beforeMs: T0 + 5 * H, actions: ['switchOff'], cluster: 'Infra' })).map((r) => r.id)).toEqual(['1', '5', '8']);
     });
+
+    it('prune deletes old records but keeps, per subject and action, the latest done one, so latestBefore answers the same', async () => {
+      await log.append([
+        aRecord('1', 1, { subject: 'local/i-1', action: 'putOutOfService' }),
+        aRecord('2', 2, { subject: 'local/i-1', action: 'switchOff' }),
+        aRecord('3', 3, { subject: 'local/i-1', action: 'switchOn' }),
+        aRecord('4', 4, { subject: 'local/i-1', action: 'switchOff', outcome: 'failed' }),
+        aRecord('5', 5, { subject: 'local/i-2', action: 'switchOff' }),
+        aRecord('6', 6, { subject: 'local/i-2', action: 'switchOff' }),
+        aRecord('7', 9, { subject: 'local/i-1', action: 'switchOff' }),
+      ]);
+      const kinds = ['switchOff', 'switchOn', 'putOutOfService'] as const;
+      const instants = [T0 + 8 * H, T0 + 9 * H, T0 + 10 * H];
+      const answers = async () => Promise.all(instants.flatMap((beforeMs) => [[...kinds], ['switchOff'] as const, ['switchOn'] as const].map((actions) => log.latestBefore({ beforeMs, actions: [...actions] }))));
+      const before = await answers();
+      expect(await log.prune(T0 + 8 * H)).toBe(2); // the failed 4 and the older switchOff 5 of i-2
+      expect((await log.list({ limit: 10 })).map((r) => r.id)).toEqual(['1', '2', '3', '6', '7']);
+      expect(await answers()).toEqual(before);
+      expect(await log.prune(T0 + 8 * H)).toBe(0);
+      // pruned ids are free again
+      await log.append([aRecord('4', 11)]);
+    });
   });
 }

@@ -71,11 +71,16 @@ export interface LatestActionQuery {
  * - `list` returns the oldest first: `atMs` ascending, then id ascending; filters are exact matches.
  * - `latestBefore` returns, per subject, its latest successful (`done`) record among `actions` before `beforeMs`
  *   (the greatest `atMs`, then the greatest id), ordered by subject.
+ * - `prune(beforeMs)` deletes the records older than `beforeMs` except, per subject and action, the latest `done`
+ *   one, so that `latestBefore` gives the same answers at every instant from `beforeMs` on; it returns how many
+ *   records it deleted.
  */
 export interface ScheduleActionLog {
   append(records: readonly ScheduleActionRecord[]): Promise<void>;
   list(query: ScheduleActionQuery): Promise<ScheduleActionRecord[]>;
   latestBefore(query: LatestActionQuery): Promise<ScheduleActionRecord[]>;
+  /** Deletes old records, keeping what later savings reports need (see above). */
+  prune(beforeMs: number): Promise<number>;
   /** Releases the log's resources. */
   close(): Promise<void>;
 }

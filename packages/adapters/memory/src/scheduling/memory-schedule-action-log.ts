@@ -58,6 +58,19 @@ export function createMemoryScheduleActionLog(): ScheduleActionLog {
       }
       return [...latest.values()].sort((a, b) => (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0)).map(copy);
     },
+    async prune(beforeMs) {
+      const kept = new Map<string, ScheduleActionRecord>();
+      for (const r of all()) {
+        if (r.atMs >= beforeMs) break;
+        if (r.outcome === 'done') kept.set(`${r.subject}\u0000${r.action}`, r);
+      }
+      const keep = new Set(kept.values());
+      const gone = all().filter((r) => r.atMs < beforeMs && !keep.has(r));
+      for (const r of gone) ids.delete(r.id);
+      const left = records.filter((r) => r.atMs >= beforeMs || keep.has(r));
+      records.splice(0, records.length, ...left);
+      return gone.length;
+    },
     async close() {},
   };
 }
