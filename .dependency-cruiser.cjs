@@ -35,7 +35,8 @@ const TEST_EXTRAS = [VITEST, MEMORY_ADAPTER, TEST_SUPPORT];
 
 /** The packages STYLE §3 has a row for. A package outside this list fails `package-not-in-table`. */
 const KNOWN_PACKAGES =
-  '^(packages/(domain|ports|app|http|jobs|api-contract|agent-core|test-support)|packages/adapters/[^/]+|apps/[^/]+)/';
+  '^(packages/(domain|ports|app|http|jobs|api-contract|agent-core|test-support|iam-setup)|packages/adapters/[^/]+|apps/[^/]+)/';
+const IAM_SETUP = '^packages/iam-setup/';
 
 /**
  * Two rules for one row of the table: production files of `from` may reach only `allowed`; its test files
@@ -116,6 +117,13 @@ module.exports = {
       scope: 'all',
     }),
     ...row({
+      name: 'iam-setup-imports-domain',
+      comment: 'iam-setup (the IAM set-up of SPEC §12, generated and proven offline) is pure: domain only, no I/O (ADR 0006).',
+      from: IAM_SETUP,
+      allowed: [IAM_SETUP, DOMAIN],
+      scope: 'all',
+    }),
+    ...row({
       name: 'agent-core-imports-api-contract',
       comment: 'agent-core may import api-contract (types) only among our packages (STYLE §3).',
       from: '^packages/agent-core/',
@@ -142,9 +150,19 @@ module.exports = {
       name: 'cli-talks-http-only',
       comment:
         'cli reaches the server over HTTP through api-contract; it never imports app, http or adapters (STYLE §3). ' +
-        'It may use the pure domain (no I/O): `envmgr edge` renders nginx configuration with it (ADR 0005).',
-      from: '^apps/(cli)/',
-      allowed: ['^apps/$1/', API_CONTRACT, DOMAIN],
+        'It may use the pure domain and iam-setup (no I/O): `envmgr edge` renders nginx configuration (ADR 0005), ' +
+        '`envmgr setup` generates and proves IAM (ADR 0006). Only `envmgr setup --apply` reaches AWS itself (below).',
+      from: '^apps/(cli)/(?!src/setup-(commands|apply))',
+      allowed: ['^apps/$1/', API_CONTRACT, DOMAIN, IAM_SETUP],
+      scope: 'workspace',
+    }),
+    ...row({
+      name: 'cli-setup-may-apply-iam',
+      comment:
+        '`envmgr setup iam --apply` runs before any EM server exists, so it creates the roles through the AWS adapter ' +
+        'itself (ADR 0006); nothing else of the CLI may import an adapter.',
+      from: '^apps/(cli)/src/setup-(commands|apply)',
+      allowed: ['^apps/$1/', API_CONTRACT, DOMAIN, IAM_SETUP, '^packages/adapters/aws/'],
       scope: 'workspace',
     }),
     {

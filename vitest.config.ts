@@ -6,7 +6,8 @@ export default defineConfig({
   resolve: { conditions: ['@envmgr/source'] },
   ssr: { resolve: { conditions: ['@envmgr/source'] } },
   test: {
-    include: ['{packages,apps,bench}/**/src/**/*.test.ts', 'test/**/*.test.ts'],
+    // `*.test.tsx` are the web UI's component tests; each names its jsdom environment in a first-line comment
+    include: ['{packages,apps,bench}/**/src/**/*.test.ts', '{packages,apps,bench}/**/src/**/*.test.tsx', 'test/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],
     testTimeout: 20_000,
     hookTimeout: 60_000,

@@ -15,7 +15,9 @@ import { registerAsgCommands, registerInstanceCommands } from './operations-comm
 import { registerServiceStateCommands } from './service-state-commands.js';
 import { registerScheduleCommands } from './schedule-commands.js';
 import { registerTrafficCommands } from './traffic-commands.js';
+import { registerSubscriptionCommands } from './subscription-commands.js';
 import { registerEdgeCommands } from './edge-commands.js';
+import { registerSetupCommands } from './setup-commands.js';
 
 /**
  * Runs one `envmgr` command line (without the `node envmgr` prefix) and resolves to its exit code:
@@ -59,6 +61,8 @@ function buildProgram(ctx: Context): Command {
   registerServiceStateCommands(program, ctx);
   registerScheduleCommands(program, ctx);
   registerTrafficCommands(program, ctx);
+  registerSubscriptionCommands(program, ctx);
   registerEdgeCommands(program, ctx);
+  registerSetupCommands(program, ctx);
   return program;
 }

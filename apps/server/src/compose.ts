@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { createFsBlobStore, createFsPackageStore } from '@envmgr/adapter-packages-fs';
@@ -9,11 +10,13 @@ import { createSqliteConfigStore, createSqliteCredentialStore } from '@envmgr/ad
 import { createInProcessEventBus, createInProcessLock, createMemoryConfigStore, createMemoryCredentialStore, createMemoryDeploymentStore } from '@envmgr/adapter-memory';
 import { createSqliteDeploymentStore } from '@envmgr/adapter-config-sqlite';
 import { createLdapDirectory } from '@envmgr/adapter-directory-ldap';
+import { checkTables, createDynamoClient, createDynamoConfigStore, createDynamoLock } from '@envmgr/adapter-store-dynamodb';
+import { checkBuckets, createS3BlobStore, createS3Client } from '@envmgr/adapter-blobs-s3';
 import { bootstrapAdmin, deploymentHolds, type IdentityDeps } from '@envmgr/app';
 import type { EntityType } from '@envmgr/domain';
 import { createHttpApp, type App, type HttpLogger } from '@envmgr/http';
 import { deploymentIndex, type ConfigStore, type CredentialStore, type DeploymentStore, type Directory, type EventBus, type Lock } from '@envmgr/ports';
-import type { DeploymentDeps, SchedulingDeps } from '@envmgr/app';
+import type { DeploymentDeps, NotificationDeps, SchedulingDeps } from '@envmgr/app';
 import { createLateCompute, type LateCompute } from './late-compute.js';
 import { startDriverLoop, type DriverLoop } from './driver-loop.js';
 import type { ServerConfig } from './config.js';
@@ -21,6 +24,8 @@ import { announceCommits, type ConfigChanges } from './config-changes.js';
 import { createArgon2Hasher, createJwtSigner, createRandomSource } from './identity/crypto-adapters.js';
 import { generatePassword, loadSigningKey, writeInitialPassword } from './identity/secrets.js';
 import { buildScheduleActionLog, startSchedulerLoop, type SchedulerLoop } from './scheduling/scheduler-loop.js';
+import { buildNotificationDeps } from './notifications/build-notifications.js';
+import { startNotifierLoop, type NotifierLoop } from './notifications/notifier-loop.js';
 
 export interface Server {
   app: App;
@@ -47,16 +52,26 @@ export interface Server {
   startScheduler(): SchedulerLoop | undefined;
   /** Stops the scheduler (before compute closes); `close` does it too. */
   stopScheduler(): Promise<void>;
+  /** Subscriptions, the event log and deliveries (docs/notifications.md). */
+  notifications: NotificationDeps;
+  /** Records domain events from the bus and, on the lock holder, delivers them; started with the server. */
+  notifier: NotifierLoop;
+  /** Checks that the tables and buckets the configuration names exist; throws naming the missing ones. */
+  checkStorage(): Promise<void>;
   close(): Promise<void>;
 }
 
 /** The configuration an nginx rendering reads; a commit of any of them is announced as `config.changed`. */
 const EDGE_TYPES: readonly EntityType[] = ['lb-settings', 'upstreams', 'environments', 'environment-types'];
 
+/** The built web UI (`npm run build -w @envmgr/web`): apps/web/dist, the same from src/ (tests) and dist/ (npm start). */
+const WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
 /** The composition root: the only place that picks and builds adapters. */
 export function composeServer(config: ServerConfig, logger: HttpLogger): Server {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const built = buildStores(config);
+  const aws = buildAwsClients(config);
+  const built = buildStores(config, aws);
   const credentials = built.credentials;
   const { store, changes: configChanges } = announceCommits(built.store);
   const clock = { now: () => Date.now() };
@@ -83,7 +98,12 @@ export function composeServer(config: ServerConfig, logger: HttpLogger): Server 
     const changed = EDGE_TYPES.filter((t) => types.has(t));
     if (changed.length > 0) events.publish({ type: 'config.changed', subject: {}, data: { types: changed } });
   });
-  const lock = createInProcessLock({ clock });
+  // servers sharing DynamoDB share the job lock too, so jobs run on one of them
+  const lock = aws.dynamodb ? createDynamoLock({ client: aws.dynamodb, clock, tablePrefix: config.tablePrefix }) : createInProcessLock({ clock });
+  const notifications = buildNotificationDeps(config, { store, clock });
+  const notifier = startNotifierLoop(notifications, {
+    bus: events, lock, holder: `envmgr-${process.pid}-${randomUUID().slice(0, 8)}`, intervalMs: config.notifyIntervalMs, logger,
+  });
   const packageStore = createFsPackageStore({ root: join(config.dataDir, 'packages') });
   const deploymentDeps: DeploymentDeps = {
     config: { store },
@@ -123,15 +143,17 @@ export function composeServer(config: ServerConfig, logger: HttpLogger): Server 
       }
     },
     maxBodyBytes: config.maxBodyBytes,
+    webRoot: WEB_ROOT,
     scheduling: { actions: schedulingDeps.actions, accounts: schedulingDeps.accounts, holds: () => deploymentHolds({ deployments }) },
     packages: {
       store: packageStore,
-      blobs: createFsBlobStore({ root: join(config.dataDir, 'blobs') }),
+      blobs: aws.s3 && config.s3BlobsBucket ? createS3BlobStore({ client: aws.s3, bucket: config.s3BlobsBucket }) : createFsBlobStore({ root: join(config.dataDir, 'blobs') }),
       stagingDir: join(config.dataDir, 'staging'),
       maxPackageBytes: config.maxPackageBytes,
       maxLogBytes: config.maxLogBytes,
     },
     runtime: { compute, registry, deployments, events, deploymentIds: deploymentDeps.ids, wakeDriver: () => driver?.wake() },
+    notifications,
   });
   return {
     app,
@@ -152,6 +174,8 @@ export function composeServer(config: ServerConfig, logger: HttpLogger): Server 
       await driver?.stop();
     },
     schedulingDeps,
+    notifications,
+    notifier,
     startScheduler() {
       if (config.scheduler === 'off') return undefined;
       const limit = config.schedulerLimitToEnvironment;
@@ -167,11 +191,20 @@ export function composeServer(config: ServerConfig, logger: HttpLogger): Server 
     close: async () => {
       await scheduler?.stop();
       await driver?.stop();
+      await notifier.stop();
+      await notifications.store.close();
+      await notifications.mailer?.close();
       await schedulingDeps.actions.close();
       await deployments.close();
       await registry.close();
       await store.close();
       await credentials.close();
+      aws.dynamodb?.destroy();
+      aws.s3?.destroy();
+    },
+    checkStorage: async () => {
+      if (aws.dynamodb) await checkTables({ client: aws.dynamodb, tablePrefix: config.tablePrefix, only: ['config', 'locks'] });
+      if (aws.s3 && config.s3BlobsBucket) await checkBuckets(aws.s3, [config.s3BlobsBucket]);
     },
   };
 }
@@ -181,6 +214,7 @@ export function composeServer(config: ServerConfig, logger: HttpLogger): Server 
  * printed once and written to <data dir>/initial-admin-password (0600). Returns what to tell the operator.
  */
 export async function bootstrap(server: Server, config: ServerConfig): Promise<string | undefined> {
+  await server.checkStorage();
   const password = config.adminPassword ?? generatePassword();
   const created = await bootstrapAdmin(server.identity, password, 'bootstrap');
   if (!created) return undefined;
@@ -208,8 +242,23 @@ function buildDeploymentStore(config: ServerConfig): DeploymentStore {
     : createSqliteDeploymentStore({ path: join(config.dataDir, 'deployments.db'), indexOf: deploymentIndex });
 }
 
-function buildStores(config: ServerConfig): { store: ConfigStore; credentials: CredentialStore } {
+/** The AWS clients the configuration needs (docs/aws.md#storage); the SDK finds credentials as usual. */
+function buildAwsClients(config: ServerConfig) {
+  const region = config.awsRegion ?? '';
+  return {
+    dynamodb: config.store === 'dynamodb' ? createDynamoClient({ region, endpoint: config.dynamodbEndpoint }) : undefined,
+    s3: config.blobs === 's3' ? createS3Client({ region, endpoint: config.s3Endpoint }) : undefined,
+  };
+}
+
+function buildStores(config: ServerConfig, aws: ReturnType<typeof buildAwsClients>): { store: ConfigStore; credentials: CredentialStore } {
   switch (config.store) {
+    case 'dynamodb':
+      return {
+        store: createDynamoConfigStore({ client: aws.dynamodb ?? createDynamoClient({ region: config.awsRegion ?? '' }), tablePrefix: config.tablePrefix }),
+        // sign-in secrets stay in the data dir for now; a DynamoDB credential store is a follow-up of issue 9
+        credentials: createSqliteCredentialStore({ path: join(config.dataDir, 'credentials.db') }),
+      };
     case 'memory':
       return { store: createMemoryConfigStore(), credentials: createMemoryCredentialStore() };
     case 'sqlite':

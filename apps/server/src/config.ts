@@ -11,8 +11,23 @@ const ServerConfigSchema = z.object({
   port: Port.default(8080),
   /** ENVMGR_DATA_DIR: where the embedded mode keeps its data. @default ./data */
   dataDir: z.string().min(1).default('./data'),
-  /** ENVMGR_STORE: configuration store; `memory` keeps nothing across restarts. @default sqlite */
-  store: z.enum(['sqlite', 'memory']).default('sqlite'),
+  /**
+   * ENVMGR_STORE: configuration store; `memory` keeps nothing across restarts; `dynamodb` keeps configuration, audit
+   * and the job lock in DynamoDB tables (docs/aws.md#storage). @default sqlite
+   */
+  store: z.enum(['sqlite', 'memory', 'dynamodb']).default('sqlite'),
+  /** ENVMGR_AWS_REGION: region of the DynamoDB tables and S3 buckets; required with `dynamodb` or `s3`. */
+  awsRegion: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'must be an AWS region such as eu-west-1' }).optional(),
+  /** ENVMGR_DYNAMODB_ENDPOINT: DynamoDB endpoint URL, for DynamoDB Local. @default the region's endpoint */
+  dynamodbEndpoint: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. http://127.0.0.1:8000' }).optional(),
+  /** ENVMGR_TABLE_PREFIX: prepended to every DynamoDB table name, to keep installations in one account apart. @default '' */
+  tablePrefix: z.string().regex(/^[A-Za-z0-9_.-]{0,64}$/, { error: 'must be up to 64 letters, digits, _ . or -' }).default(''),
+  /** ENVMGR_BLOBS: where deployment logs and backups go: `fs` under the data dir, or `s3` (docs/aws.md#storage). @default fs */
+  blobs: z.enum(['fs', 's3']).default('fs'),
+  /** ENVMGR_S3_BLOBS_BUCKET: bucket of deployment logs (`logs/`) and backups (`backups/`); required with `s3`. */
+  s3BlobsBucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'must be an S3 bucket name' }).optional(),
+  /** ENVMGR_S3_ENDPOINT: S3 endpoint URL (path-style), for an S3-compatible server. @default the region's endpoint */
+  s3Endpoint: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   /** ENVMGR_LOG_LEVEL. @default info */
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** ENVMGR_ADMIN_PASSWORD: password of the `admin` user created on the first start; generated when unset. */
@@ -93,7 +108,31 @@ const ServerConfigSchema = z.object({
     .string()
     .regex(/^\(.*(\{dn\}|\{user\}).*\)$/, { error: 'must be an LDAP filter in parentheses that uses {dn} or {user}, e.g. (member={dn})' })
     .optional(),
+  /** ENVMGR_SMTP_HOST: mail server for email subscriptions (docs/notifications.md). @default unset: email deliveries are dead-lettered with the reason */
+  smtpHost: z.string().min(1).optional(),
+  /** ENVMGR_SMTP_PORT. @default 587 */
+  smtpPort: Port.default(587),
+  /** ENVMGR_SMTP_SECURE: `true` for implicit TLS (port 465); otherwise STARTTLS when offered. @default false */
+  smtpSecure: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** ENVMGR_SMTP_USER: user name for SMTP authentication. @default none */
+  smtpUser: z.string().min(1).optional(),
+  /** ENVMGR_SMTP_PASSWORD: its password (a secret: give it through the environment, never a file). @default none */
+  smtpPassword: z.string().min(1).optional(),
+  /** ENVMGR_MAIL_FROM: the sender of notification emails. @default environment-manager@localhost */
+  mailFrom: z.string().min(3).default('environment-manager@localhost'),
+  /** ENVMGR_NOTIFY_INTERVAL_MS: the longest pause of the notification job between passes. @default 5000 */
+  notifyIntervalMs: z.coerce.number().int().min(10).max(600_000).default(5000),
+  /** ENVMGR_NOTIFY_RETRY_BASE_MS: first retry delay of a failed delivery; it doubles each try. @default 10000 */
+  notifyRetryBaseMs: z.coerce.number().int().min(10).max(3_600_000).default(10_000),
+  /** ENVMGR_NOTIFY_RETRY_MAX_DELAY_MS: the longest retry delay. @default 900000 (15 min) */
+  notifyRetryMaxDelayMs: z.coerce.number().int().min(10).max(86_400_000).default(900_000),
+  /** ENVMGR_NOTIFY_MAX_ATTEMPTS: tries before a delivery is dead-lettered. @default 12 */
+  notifyMaxAttempts: z.coerce.number().int().min(1).max(100).default(12),
+  /** ENVMGR_WEBHOOK_TIMEOUT_MS: how long a webhook receiver may take to answer. @default 10000 */
+  webhookTimeoutMs: z.coerce.number().int().min(100).max(120_000).default(10_000),
 }).superRefine((c, ctx) => {
+  if ((c.store === 'dynamodb' || c.blobs === 's3') && !c.awsRegion) ctx.addIssue({ code: 'custom', path: ['awsRegion'], message: 'is required when ENVMGR_STORE is dynamodb or ENVMGR_BLOBS is s3' });
+  if (c.blobs === 's3' && !c.s3BlobsBucket) ctx.addIssue({ code: 'custom', path: ['s3BlobsBucket'], message: 'is required when ENVMGR_BLOBS is s3' });
   // LDAP settings go together: the URL turns LDAP on, and then the user DN and group base are needed
   const need = ['ldapUserDn', 'ldapGroupBase'] as const;
   if (c.ldapUrl) for (const f of need) if (!c[f]) ctx.addIssue({ code: 'custom', path: [f], message: 'is required when ENVMGR_LDAP_URL is set' });
@@ -108,6 +147,12 @@ const ENV: Record<keyof z.infer<typeof ServerConfigSchema>, string> = {
   port: 'ENVMGR_PORT',
   dataDir: 'ENVMGR_DATA_DIR',
   store: 'ENVMGR_STORE',
+  awsRegion: 'ENVMGR_AWS_REGION',
+  dynamodbEndpoint: 'ENVMGR_DYNAMODB_ENDPOINT',
+  tablePrefix: 'ENVMGR_TABLE_PREFIX',
+  blobs: 'ENVMGR_BLOBS',
+  s3BlobsBucket: 'ENVMGR_S3_BLOBS_BUCKET',
+  s3Endpoint: 'ENVMGR_S3_ENDPOINT',
   logLevel: 'ENVMGR_LOG_LEVEL',
   maxBodyBytes: 'ENVMGR_MAX_BODY_BYTES',
   maxPackageBytes: 'ENVMGR_MAX_PACKAGE_BYTES',
@@ -132,6 +177,17 @@ const ENV: Record<keyof z.infer<typeof ServerConfigSchema>, string> = {
   ldapUserDn: 'ENVMGR_LDAP_USER_DN',
   ldapGroupBase: 'ENVMGR_LDAP_GROUP_BASE',
   ldapGroupFilter: 'ENVMGR_LDAP_GROUP_FILTER',
+  smtpHost: 'ENVMGR_SMTP_HOST',
+  smtpPort: 'ENVMGR_SMTP_PORT',
+  smtpSecure: 'ENVMGR_SMTP_SECURE',
+  smtpUser: 'ENVMGR_SMTP_USER',
+  smtpPassword: 'ENVMGR_SMTP_PASSWORD',
+  mailFrom: 'ENVMGR_MAIL_FROM',
+  notifyIntervalMs: 'ENVMGR_NOTIFY_INTERVAL_MS',
+  notifyRetryBaseMs: 'ENVMGR_NOTIFY_RETRY_BASE_MS',
+  notifyRetryMaxDelayMs: 'ENVMGR_NOTIFY_RETRY_MAX_DELAY_MS',
+  notifyMaxAttempts: 'ENVMGR_NOTIFY_MAX_ATTEMPTS',
+  webhookTimeoutMs: 'ENVMGR_WEBHOOK_TIMEOUT_MS',
 };
 
 /** Reads the configuration; on any problem returns every one of them, named by environment variable. */

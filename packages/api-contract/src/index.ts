@@ -14,3 +14,4 @@ export * from './operations/index.js';
 export * from './service-state/index.js';
 export * from './traffic/index.js';
 export * from './scheduling/index.js';
+export * from './notifications/index.js';

@@ -12,3 +12,4 @@ export * from './operations/index.js';
 export * from './operations/service-state/index.js';
 export * from './traffic/index.js';
 export * from './scheduling/index.js';
+export * from './notifications/index.js';

@@ -13,3 +13,4 @@ export * from './deployments/index.js';
 export * from './scheduling/index.js';
 export * from './operations/index.js';
 export * from './traffic/index.js';
+export * from './notifications/index.js';

@@ -23,6 +23,8 @@ import { registerEnvironmentOpsRoutes } from './environments/environment-ops-rou
 import { registerScheduleRoutes } from './scheduling/schedule-routes.js';
 import { registerDeploymentRoutes } from './deployments/deployment-routes.js';
 import { registerTrafficRoutes } from './traffic/traffic-routes.js';
+import { registerSubscriptionRoutes } from './notifications/subscription-routes.js';
+import { registerWebRoutes } from './web/web-routes.js';
 
 const WHERE: Record<string, string> = { json: 'the request body', query: 'the query string', param: 'the URL', header: 'a header' };
 
@@ -37,6 +39,8 @@ export function createHttpApp(deps: HttpDeps): App {
     },
   });
   app.use('*', requestId(deps), accessLog(deps));
+  // the web UI's static files sit outside /api/v1, so the authentication and permission gate below never see them
+  if (deps.webRoot !== undefined) registerWebRoutes(app, { root: deps.webRoot });
   const jsonOnly = requireJsonBody(() => app);
   // packages and logs are binary uploads with their own media types and size limits (packages/package-routes.ts)
   app.use('/api/v1/*', authenticate(deps), (c, next) => (isBinaryUploadPath(c.req.path) ? next() : jsonOnly(c, next)));
@@ -69,6 +73,7 @@ export function createHttpApp(deps: HttpDeps): App {
     registerServiceStateRoutes(app, withRuntime);
     registerTrafficRoutes(app, { config: deps.config, registry: deps.runtime.registry, deployments: deps.runtime.deployments, events: deps.runtime.events });
   }
+  if (deps.notifications) registerSubscriptionRoutes(app, deps.notifications);
   registerDocsRoutes(app);
 
   app.notFound((c) => methodNotAllowed(app, c) ?? problemResponse(problem(404, 'route-not-found', `there is no route ${c.req.method} ${c.req.path}; see /docs`, c.get('requestId'))));

@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Actor } from '@envmgr/domain';
-import type { ConfigDeps, IdentityDeps, RequestContext } from '@envmgr/app';
+import type { ConfigDeps, IdentityDeps, NotificationDeps, RequestContext } from '@envmgr/app';
 import type { Compute, DeploymentStore, EventBus, IdSource, Registry } from '@envmgr/ports';
 import type { Context } from 'hono';
 import type { PackagesHttpDeps } from './packages/packages-http-deps.js';
@@ -28,10 +28,17 @@ export interface HttpDeps {
   authenticate?: (c: Context) => Promise<Actor>;
   /** The client's address, for sign-in throttling and security events. */
   clientAddress?: (c: Context) => string | undefined;
+  /**
+   * The folder of the built web UI (apps/web/dist), served at `/` with `index.html` for client routes.
+   * @default none: only the API and /docs are served
+   */
+  webRoot?: string;
   /** Largest accepted request body. @default 5 MiB */
   maxBodyBytes?: number;
   /** Largest accepted import body. @default 256 MiB */
   maxImportBytes?: number;
+  /** Subscriptions, deliveries and dead letters (docs/notifications.md); without it those routes are not served. */
+  notifications?: NotificationDeps;
 }
 
 /** What the deployment, environment-operation and read-side routes need besides the configuration. */

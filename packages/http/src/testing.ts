@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createMemoryConfigStore, createMemoryCredentialStore } from '@envmgr/adapter-memory';
-import type { IdentityDeps } from '@envmgr/app';
+import type { IdentityDeps, NotificationDeps } from '@envmgr/app';
 import type { Actor } from '@envmgr/domain';
 import type { Context } from 'hono';
 import type { ConfigStore, PackageStore } from '@envmgr/ports';
@@ -35,6 +35,8 @@ export function aTestApp(
     runtime?: RuntimeHttpDeps;
     packageStore?: PackageStore;
     scheduling?: SchedulingHttpDeps;
+    webRoot?: string;
+    notifications?: NotificationDeps;
   } = {},
 ): TestApp {
   const store = opts.store ?? createMemoryConfigStore();
@@ -61,6 +63,8 @@ export function aTestApp(
     ...(opts.maxBodyBytes ? { maxBodyBytes: opts.maxBodyBytes } : {}),
     ...(opts.runtime ? { runtime: opts.runtime } : {}),
     ...(opts.scheduling ? { scheduling: opts.scheduling } : {}),
+    ...(opts.notifications ? { notifications: opts.notifications } : {}),
+    ...(opts.webRoot !== undefined ? { webRoot: opts.webRoot } : {}),
   });
   return {
     app,

@@ -1,1 +1,10 @@
-export {};
+export * from './policy.js';
+export * from './input.js';
+export * from './names.js';
+export { generateIamSetup, findRole, type IamSetup, type RoleDefinition } from './generate.js';
+export * from './evaluate.js';
+export { DANGEROUS_ACTIONS, requirementsFor, type Probe, type RoleRequirements } from './requirements.js';
+export { proveRoleChain, type Proof, type ProofCheck } from './prove.js';
+export { renderPolicyFiles, renderCloudFormation, type OutputFile } from './render.js';
+export { renderLogsAccountTemplates, trailBucketName } from './logs-account.js';
+export { readPolicyFiles } from './read-policy-files.js';

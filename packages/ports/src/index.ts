@@ -15,3 +15,7 @@ export * from './deployments/deployment-store.js';
 export * from './events/event-bus.js';
 export * from './scheduling/schedule-action-log.js';
 export * from './compute/compute-rules.js';
+export * from './notifications/notification-store.js';
+export { createMemoryNotificationStore } from './notifications/memory-notification-store.js';
+export * from './notifications/channels.js';
+export * from './credentials/credentials.js';

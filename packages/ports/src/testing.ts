@@ -8,3 +8,5 @@ export { registryContract, type RegistryFixture, type RegistryNodeClient } from 
 export { lockContract, type LockFixture } from './locks/lock.contract.js';
 export { deploymentStoreContract, type DeploymentStoreFixture, type ContractDeploymentRecord } from './deployments/deployment-store.contract.js';
 export { scheduleActionLogContract, type ScheduleActionLogFixture } from './scheduling/schedule-action-log.contract.js';
+export { notificationStoreContract, type NotificationStoreFixture } from './notifications/notification-store.contract.js';
+export { accountCredentialsContract, type AccountCredentialsFixture } from './credentials/credentials.contract.js';

@@ -1,1 +1,4 @@
-export {};
+export { createS3BlobStore, type S3BlobStoreOptions } from './s3-blob-store.js';
+export { presignDownload, presignUpload, type PresignOptions } from './presign.js';
+export { checkBuckets, createBuckets, missingBuckets } from './buckets.js';
+export { createS3Client, type S3ClientOptions } from './client.js';

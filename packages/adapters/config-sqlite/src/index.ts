@@ -2,3 +2,4 @@ export { createSqliteConfigStore, type SqliteConfigStoreOptions } from './sqlite
 export { createSqliteCredentialStore } from './sqlite-credential-store.js';
 export { createSqliteDeploymentStore } from './sqlite-deployment-store.js';
 export { createSqliteScheduleActionLog } from './sqlite-schedule-action-log.js';
+export { createSqliteNotificationStore } from './sqlite-notification-store.js';

@@ -1,1 +1,2 @@
-export {};
+export { createHttpWebhookSender, signWebhook } from './webhook-sender.js';
+export { createSmtpMailer, type SmtpOptions } from './smtp-mailer.js';

@@ -9,6 +9,7 @@ import { createTransport, type FetchLike } from './transport.js';
 import { createServiceStateApi, type ServiceStateApi } from '../service-state/service-state-client.js';
 import { createScheduleApi, type ScheduleApi } from '../scheduling/schedule-client.js';
 import { createTrafficApi, type TrafficApi } from '../traffic/traffic-client.js';
+import { createSubscriptionsApi, type SubscriptionsApi } from '../notifications/subscriptions-client.js';
 
 export interface ClientOptions {
   /** The server's origin, e.g. `http://127.0.0.1:8080` (routes live under `/api/v1/`). */
@@ -30,7 +31,7 @@ export interface ClientOptions {
  * and `requestId`; no answer at all is code `unreachable` (status 0); a body that breaks the contract is
  * `invalid-response`.
  */
-export interface EnvMgrClient extends ConfigApi, TransferApi, AuditApi, IdentityApi, EnvironmentsApi, OperationsApi, ServiceStateApi, TrafficApi, ScheduleApi {
+export interface EnvMgrClient extends ConfigApi, TransferApi, AuditApi, IdentityApi, EnvironmentsApi, OperationsApi, ServiceStateApi, TrafficApi, ScheduleApi, SubscriptionsApi {
   /** Deployments: request, list, follow, cancel, redeploy, roll back. */
   deployments: DeploymentsApi;
 }
@@ -53,6 +54,7 @@ export function createClient(opts: ClientOptions): EnvMgrClient {
     ...createTrafficApi(send),
     ...createOperationsApi(send),
     ...createScheduleApi(send),
+    ...createSubscriptionsApi(send),
     ...createDeploymentsApi(send, { baseUrl: opts.baseUrl, fetch: opts.fetch, headers }),
   };
 }

@@ -1,0 +1,84 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer, request, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** Whether the moto server is installed; tests that need it skip with a warning otherwise. */
+export function hasMotoServer(): boolean {
+  return spawnSync('sh', ['-c', 'command -v moto_server'], { stdio: 'ignore' }).status === 0;
+}
+
+export const MOTO_MISSING = 'moto_server is missing (pip install "moto[server]"; .ci/run installs it)';
+
+export interface MotoServer {
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+/** Starts `moto_server` on a free loopback port and waits until it answers. */
+export async function startMotoServer(): Promise<MotoServer> {
+  const port = await freePort();
+  const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  const endpoint = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const ok = await fetch(`${endpoint}/moto-api/`).then((r) => r.ok, () => false);
+    if (ok) break;
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill();
+      throw new Error(`moto_server did not start on ${endpoint}`);
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  return {
+    endpoint,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Options for SDK clients pointed at moto, with fixed test keys and no retries (failures show at once). */
+export function motoClientConfig(endpoint: string, credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'moto' }) {
+  return { endpoint, region: 'eu-west-1', credentials, maxAttempts: 1 };
+}
+
+/**
+ * A loopback proxy in front of moto that refuses AssumeRole into the roles of `refusedAccount` as STS does when a
+ * role does not trust the caller (moto itself lets anyone assume anything).
+ */
+export async function startRefusingStsProxy(target: string, refusedAccount: string): Promise<{ endpoint: string; close(): Promise<void> }> {
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const text = decodeURIComponent(body.toString('utf8'));
+      if (text.includes('Action=AssumeRole') && text.includes(`:iam::${refusedAccount}:role/`)) {
+        res.writeHead(403, { 'content-type': 'text/xml' });
+        res.end(`<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not authorized to perform: sts:AssumeRole</Message></Error><RequestId>r1</RequestId></ErrorResponse>`);
+        return;
+      }
+      const url = new URL(req.url ?? '/', target);
+      const forward = request(url, { method: req.method, headers: req.headers }, (up: IncomingMessage) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      });
+      forward.on('error', () => res.destroy());
+      forward.end(body);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as AddressInfo;
+  return { endpoint: `http://127.0.0.1:${port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
+}

@@ -1,0 +1,1 @@
+export { motoServerMissing, startMotoServer, testS3Client, type MotoServer } from './testing/moto-server.js';

@@ -1,0 +1,1 @@
+export { dynamoDbLocalMissing, startDynamoDbLocal, testClient, type DynamoDbLocal } from './testing/dynamodb-local.js';

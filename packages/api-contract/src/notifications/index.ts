@@ -1,0 +1,2 @@
+export * from './subscription-schemas.js';
+export * from './subscriptions-client.js';

@@ -1,0 +1,6 @@
+export * from './webhook-url.js';
+export * from './signature.js';
+export * from './retry-schedule.js';
+export * from './subscription.js';
+export * from './ownership.js';
+export * from './domain-event.js';
