@@ -1,5 +1,6 @@
-import { ENTITIES, type ConfigItem, type EntityRef, type EntityType, type JsonObject, type Resolve } from '@envmgr/domain';
+import { ENTITIES, type ConfigItem, type EntityRef, type EntityType, type JsonObject, type Peers, type Resolve } from '@envmgr/domain';
 import type { ConfigStore } from '@envmgr/ports';
+import { listAll } from './export-config.js';
 
 const id = (r: EntityRef): string => `${r.type}\u0000${r.key}`;
 
@@ -32,4 +33,20 @@ export function overlayKey(type: EntityType, key: string): string {
 
 export function itemKey(item: ConfigItem): string {
   return id(item);
+}
+
+/**
+ * The `Peers` of the rules of `types` being written: every item of each peer type those types name, from the store,
+ * with the overlay (items about to be written, or deleted: null) applied. Loaded only when a written type has peers.
+ */
+export async function loadPeers(store: ConfigStore, types: Iterable<EntityType>, overlay: ReadonlyMap<string, JsonObject | null>): Promise<Peers> {
+  const wanted = new Set<EntityType>();
+  for (const t of types) for (const p of ENTITIES[t].peers ?? []) wanted.add(p);
+  const byType = new Map<EntityType, JsonObject[]>();
+  for (const type of wanted) {
+    const items = new Map((await listAll(store, type)).map((i) => [id(i), i.data] as [string, JsonObject | null]));
+    for (const [k, v] of overlay) if (k.startsWith(`${type}\u0000`)) items.set(k, v);
+    byType.set(type, [...items.values()].filter((v): v is JsonObject => v !== null));
+  }
+  return (type) => byType.get(type) ?? [];
 }

@@ -1,5 +1,5 @@
 import {
-  checkItem,
+  checkWrite,
   ENTITIES,
   itemFacts,
   NotFoundError,
@@ -13,7 +13,7 @@ import {
 } from '@envmgr/domain';
 import type { ChangeContext, ConfigChange } from '@envmgr/ports';
 import type { ConfigDeps, RequestContext } from '../context.js';
-import { loadResolver } from './resolver.js';
+import { loadPeers, loadResolver, overlayKey } from './resolver.js';
 import { configResource, configScope, requirePermission } from '../identity/access.js';
 import { assertAdminRemains } from '../identity/last-admin.js';
 
@@ -40,7 +40,9 @@ async function authorizeAndCheck(
     environmentTypes: [...new Set(scopes.flatMap((s) => s.environmentTypes))],
   });
   if (!w.data) return;
-  const problems = checkItem(w.type, w.data, { resolve, before: w.before });
+  const key = ENTITIES[w.type].keyOf(w.data);
+  const peers = await loadPeers(deps.store, [w.type], new Map(key !== undefined ? [[overlayKey(w.type, key), w.data]] : []));
+  const problems = checkWrite(w.type, w.data, { resolve, before: w.before, peers });
   if (problems.length) throw new ValidationError(problems);
 }
 

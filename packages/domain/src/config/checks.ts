@@ -1,7 +1,7 @@
 import type { FieldProblem } from '../errors.js';
 import type { JsonObject } from '../json.js';
 import type { EntityType } from './config-item.js';
-import { ENTITIES, type Resolve } from './entities.js';
+import { ENTITIES, type RuleContext, type WriteRuleContext } from './entities.js';
 
 /**
  * Every cross-entity problem of an item about to be written: references to missing items and the type's rules.
@@ -10,11 +10,17 @@ import { ENTITIES, type Resolve } from './entities.js';
 export function checkItem(
   type: EntityType,
   data: JsonObject,
-  ctx: { resolve: Resolve; before: JsonObject | undefined },
+  ctx: RuleContext,
 ): FieldProblem[] {
   const d = ENTITIES[type];
   const dangling = d.references(data).flatMap((r) =>
     ctx.resolve(r.type, r.key) ? [] : [{ path: r.path, message: `${ENTITIES[r.type].label} '${r.key}' does not exist` }],
   );
   return [...dangling, ...d.rules(data, ctx)];
+}
+
+/** The problems of a single-item write: those of `checkItem` and the type's write rules (see `writeRules`). */
+export function checkWrite(type: EntityType, data: JsonObject, ctx: WriteRuleContext): FieldProblem[] {
+  const problems = checkItem(type, data, ctx);
+  return problems.length > 0 ? problems : (ENTITIES[type].writeRules?.(data, ctx) ?? []);
 }

@@ -2,9 +2,24 @@ import type { FieldProblem } from '../errors.js';
 import { isJsonObject, stringAt, valueAt, type Json, type JsonObject } from '../json.js';
 import type { EntityType, Reference } from './config-item.js';
 import { opsRecordRules, opsValueOf } from '../environments/ops-record.js';
+import { lbSettingProblems } from '../traffic/lb-setting-rules.js';
 
 /** What a rule may look up: the data of another item as it will be once the change is applied. */
 export type Resolve = (type: EntityType, key: string) => JsonObject | undefined;
+
+/** Every item of a type the descriptor names in `peers`, as they will be once the change is applied. */
+export type Peers = (type: EntityType) => readonly JsonObject[];
+
+/** What a type's rules see besides the item. */
+export interface RuleContext {
+  resolve: Resolve;
+  before: JsonObject | undefined;
+}
+
+/** What a type's write rules see: also every item of its peer types. */
+export interface WriteRuleContext extends RuleContext {
+  peers: Peers;
+}
 
 /** A value that must be unique among all items of a type, such as a service's port. */
 export interface UniqueClaim {
@@ -27,7 +42,15 @@ export interface EntityDescriptor {
   indexes(data: JsonObject): Record<string, string>;
   uniques(data: JsonObject): UniqueClaim[];
   /** Rules that need other items or the previous version; schema checks happen before this. */
-  rules(data: JsonObject, ctx: { resolve: Resolve; before: JsonObject | undefined }): FieldProblem[];
+  rules(data: JsonObject, ctx: RuleContext): FieldProblem[];
+  /**
+   * Rules of single-item writes only (create, update), not of imports: an import restores data as it was exported,
+   * including items stored before a rule existed (a backup must always restore). E.g. an LB setting nginx would
+   * refuse; `envmgr edge` still reports such an imported one and keeps its last good configuration.
+   */
+  writeRules?: (data: JsonObject, ctx: WriteRuleContext) => FieldProblem[];
+  /** Types whose every item the write rules need (`ctx.peers`); loaded only for single-item writes of this type. */
+  peers?: readonly EntityType[];
 }
 
 const none = (): never[] => [];
@@ -157,6 +180,12 @@ const lbSettings: EntityDescriptor = {
     return env && vhost ? lbSettingKey(env, vhost) : undefined;
   },
   references: (d) => ref('environments', d, 'EnvironmentName'),
+  peers: ['upstreams', 'lb-settings'],
+  writeRules: (d, { peers }) =>
+    lbSettingProblems(d, {
+      upstreams: peers('upstreams'),
+      lbSettings: peers('lb-settings').filter((s) => stringAt(s, 'EnvironmentName') === stringAt(d, 'EnvironmentName')),
+    }),
   indexes: (d) => {
     const frontEnd = valueAt(d, 'Value.FrontEnd');
     return compact({ environment: stringAt(d, 'EnvironmentName'), frontend: typeof frontEnd === 'boolean' ? String(frontEnd) : undefined });

@@ -316,22 +316,29 @@ function rawLines(r: Renderer, l: JsonObject, path: string): string[] {
 
 // ---- clashes --------------------------------------------------------------------------------------------------------
 
+/** What nginx tells virtual hosts apart by: each `<address:port> <server name>` a setting serves, with its field path. */
+export function serverNameKeys(s: JsonObject): { key: string; path: string; name: string; listen: string }[] {
+  const v = isJsonObject(s.Value) ? s.Value : {};
+  const listens = objects(v.Listen).map(({ value }) => `${typeof value.IP === 'string' ? value.IP : '*'}:${JSON.stringify(value.Port ?? null)}`);
+  const names = strings(v.ServerName).map(({ value, i }) => ({ name: lower(value), path: `Value.ServerName.${i}` }));
+  const out: { key: string; path: string; name: string; listen: string }[] = [];
+  for (const listen of listens.length > 0 ? listens : ['*:80']) {
+    for (const { name, path } of names.length > 0 ? names : [{ name: '', path: 'Value.ServerName' }]) out.push({ key: `${listen} ${name}`, path, name, listen });
+  }
+  return out;
+}
+
 /** Two virtual hosts with one server name on one address and port: nginx would warn and serve only the first. */
 function checkServerClashes(r: Renderer, lbSettings: readonly JsonObject[]): void {
   const seen = new Map<string, string>();
   for (const s of lbSettings) {
     const item = `lb-settings ${stringAt(s, 'EnvironmentName') ?? ''}/${stringAt(s, 'VHostName') ?? ''}`;
-    const v = isJsonObject(s.Value) ? s.Value : {};
-    const listens = objects(v.Listen).map(({ value }) => `${typeof value.IP === 'string' ? value.IP : '*'}:${JSON.stringify(value.Port ?? null)}`);
-    const names = strings(v.ServerName).map(({ value, i }) => ({ name: lower(value), i }));
-    for (const listen of listens.length > 0 ? listens : ['*:80']) {
-      for (const { name, i } of names.length > 0 ? names : [{ name: '', i: -1 }]) {
-        const other = seen.get(`${listen} ${name}`);
-        if (other !== undefined && other !== item) {
-          r.item = item;
-          r.problem(i < 0 ? 'Value.ServerName' : `Value.ServerName.${i}`, `${name === '' ? 'no server name' : `'${name}'`} on ${listen} is also served by ${other}; nginx would send all its requests to one of them`);
-        } else seen.set(`${listen} ${name}`, item);
-      }
+    for (const { key, path, name, listen } of serverNameKeys(s)) {
+      const other = seen.get(key);
+      if (other !== undefined && other !== item) {
+        r.item = item;
+        r.problem(path, `${name === '' ? 'no server name' : `'${name}'`} on ${listen} is also served by ${other}; nginx would send all its requests to one of them`);
+      } else seen.set(key, item);
     }
   }
 }

@@ -153,14 +153,33 @@ describe('configuration items over HTTP', () => {
     expect((await t.call('GET', `${C}/clusters?limit=0`)).status).toBe(400);
   });
 
+  it('refuses an LB setting nginx could not take, or whose server name another virtual host of the environment serves', async () => {
+    await seed();
+    expect((await t.call('POST', `${C}/upstreams`, { body: anUpstream() })).status).toBe(201);
+    expect((await t.call('POST', `${C}/lb-settings`, { body: anLbSetting() })).status).toBe(201);
+    const clash = anLbSetting('c50', 'search2');
+    const twice = await t.call('POST', `${C}/lb-settings`, { body: clash });
+    expect(twice.status).toBe(400);
+    expect(twice.body.errors[0]).toMatchObject({ path: 'Value.ServerName.0', message: expect.stringContaining('is already served by lb-settings c50/search') });
+    const badValue = { ...clash, Value: { ...(clash['Value'] as object), ServerName: ['search2.c50 other'] } };
+    const split = await t.call('POST', `${C}/lb-settings`, { body: badValue });
+    expect(split.status).toBe(400);
+    expect(split.body.errors[0]).toMatchObject({ path: 'Value.ServerName.0', message: expect.stringContaining('must be one nginx argument') });
+    expect((await t.call('GET', `${C}/lb-settings/c50/search2`)).status).toBe(404);
+  });
+
   it('addresses lb settings by environment and vhost, and upstreams by key', async () => {
     await seed();
+    // an LB setting whose ProxyPass names no upstream is refused with the field path, before anything is stored
+    const early = await t.call('POST', `${C}/lb-settings`, { body: anLbSetting() });
+    expect(early.status).toBe(400);
+    expect(early.body.errors).toEqual([{ path: 'Value.Locations.0.ProxyPass', message: expect.stringContaining("names 'c50-search', which is not an upstream") }]);
+    const up = await t.call('POST', `${C}/upstreams`, { body: anUpstream() });
+    expect(up.status, JSON.stringify(up.body)).toBe(201);
     const lb = await t.call('POST', `${C}/lb-settings`, { body: anLbSetting() });
     expect(lb.status, JSON.stringify(lb.body)).toBe(201);
     expect(lb.headers.get('location')).toBe(`${C}/lb-settings/c50/search`);
     expect((await t.call('GET', `${C}/lb-settings/c50/search`)).body.Version).toBe(1);
-    const up = await t.call('POST', `${C}/upstreams`, { body: anUpstream() });
-    expect(up.status, JSON.stringify(up.body)).toBe(201);
     expect((await t.call('GET', `${C}/upstreams/${encodeURIComponent('/c50_c50-search/config')}`)).status).toBe(200);
     expect((await t.call('GET', `${C}/upstreams/c50_c50-search`)).status).toBe(200);
     const wrongPort = anUpstream('c50', 'Search', [40100, 49999]);
