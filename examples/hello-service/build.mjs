@@ -20,6 +20,11 @@ export const VARIANTS = [
   { version: '1.1.0', description: 'a later release; GET / shows 1.1.0' },
   { version: '1.2.0-validate-fails', description: 'its ValidateService hook exits 1', validateFails: true },
   { version: '1.3.0-unhealthy', description: 'it runs, but GET /health answers 503 forever', healthy: false },
+  {
+    version: '1.4.0-degrades',
+    description: 'healthy until it has answered 3 requests to /, then GET / answers 500 and /health 503 (a canary catches it)',
+    failAfterRequests: 3,
+  },
 ];
 
 const FAILING_VALIDATE = `#!/bin/sh
@@ -35,7 +40,13 @@ export async function build({ outDir = DEFAULT_OUT_DIR } = {}) {
     await rm(dir, { recursive: true, force: true });
     await mkdir(dir, { recursive: true });
     await cp(join(HERE, 'src'), dir, { recursive: true });
-    const info = { service: SERVICE, version: variant.version, healthy: variant.healthy ?? true, description: variant.description };
+    const info = {
+      service: SERVICE,
+      version: variant.version,
+      healthy: variant.healthy ?? true,
+      ...(variant.failAfterRequests !== undefined ? { failAfterRequests: variant.failAfterRequests } : {}),
+      description: variant.description,
+    };
     await writeFile(join(dir, 'build.json'), `${JSON.stringify(info, null, 2)}\n`);
     if (variant.validateFails) await writeFile(join(dir, 'hooks', 'validate_service.sh'), FAILING_VALIDATE);
     // a checkout without exec bits (e.g. on Windows) must still give runnable hooks

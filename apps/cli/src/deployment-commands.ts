@@ -19,6 +19,9 @@ interface DeployFlags extends WaitFlags {
   slice?: string;
   role?: string;
   dryRun?: boolean;
+  canary?: number[];
+  canaryStep?: Duration;
+  maxErrorRate?: number;
 }
 interface Duration {
   ms: number;
@@ -39,11 +42,14 @@ export function registerDeploymentCommands(program: Command, ctx: Context): void
     .option('--mode <mode>', 'overwrite (the default) or bluegreen', parseMode)
     .option('--slice <slice>', 'blue or green: the slice of a blue/green deployment (implies --mode bluegreen)', parseSlice)
     .option('--role <serverRole>', 'the server role, when several roles of the deployment map run the service')
+    .option('--canary <steps>', 'with --slice: once installed, move traffic to the slice in these percent steps (e.g. 5,25), rolling back by itself on errors', parseSteps)
+    .option('--canary-step <duration>', 'with --canary: how long each step lasts (default 60s)', parseDuration)
+    .option('--max-error-rate <share>', 'with --canary: the highest share of failed requests the new slice may answer, 0-1 (default 0.01)', parseShare)
     .option('--dry-run', 'show what the deployment would do, changing nothing')
     .option('--wait', WAIT_HELP)
     .option('--timeout <duration>', TIMEOUT_HELP, parseDuration)
     .option('--json', 'print the deployment as JSON (with --wait: once it has ended; with --dry-run: the plan)')
-    .addHelpText('after', '\nExamples:\n  envmgr deploy Hello 1.1.0 --env dev1 --wait\n  envmgr deploy Hello 1.1.0 --env dev1 --slice green --dry-run\n')
+    .addHelpText('after', '\nExamples:\n  envmgr deploy Hello 1.1.0 --env dev1 --wait\n  envmgr deploy Hello 1.1.0 --env dev1 --slice green --dry-run\n  envmgr deploy Hello 1.1.0 --env dev1 --slice green --canary 5,25 --canary-step 2m --wait\n')
     .action(async (service: string, version: string, opts: DeployFlags, cmd: Command) => {
       const input = deployInput(service, version, opts);
       if (opts.dryRun && (opts.wait || opts.timeout)) throw new UsageError('a dry run starts nothing to wait for', 'drop --wait and --timeout, or --dry-run');
@@ -175,7 +181,30 @@ function deployInput(service: string, version: string, opts: DeployFlags): Deplo
   const mode = opts.mode ?? (sliced ? 'bluegreen' : undefined);
   if (mode === 'overwrite' && sliced) throw new UsageError(`an overwrite deployment has no slice, got --slice ${opts.slice}`, 'drop --slice, or pass --mode bluegreen');
   if (mode === 'bluegreen' && !sliced) throw new UsageError('a blue/green deployment needs a slice', 'pass --slice blue or --slice green');
-  return { environment: opts.env, service, version, mode, slice: opts.slice, serverRole: opts.role };
+  if ((opts.canaryStep || opts.maxErrorRate !== undefined) && !opts.canary) throw new UsageError('--canary-step and --max-error-rate go with --canary', 'add --canary 5,25');
+  if (opts.canary && !sliced) throw new UsageError('a canary moves traffic to a slice', 'pass --slice with the inactive slice (envmgr slices <service> --env)');
+  const canary = opts.canary
+    ? {
+        steps: opts.canary,
+        ...(opts.canaryStep ? { stepSeconds: Math.max(1, Math.round(opts.canaryStep.ms / 1000)) } : {}),
+        ...(opts.maxErrorRate !== undefined ? { maxErrorRate: opts.maxErrorRate } : {}),
+      }
+    : undefined;
+  return { environment: opts.env, service, version, mode, slice: opts.slice, serverRole: opts.role, ...(canary ? { canary } : {}) };
+}
+
+function parseSteps(value: string): number[] {
+  const steps = value.split(',').map((s) => Number(s.trim().replace(/%$/, '')));
+  if (steps.length === 0 || steps.some((s) => !Number.isInteger(s) || s < 1 || s > 99) || steps.some((s, i) => i > 0 && s <= (steps[i - 1] ?? 0))) {
+    throw new InvalidArgumentError('expected ascending percentages from 1 to 99, comma-separated, e.g. 5,25');
+  }
+  return steps;
+}
+
+function parseShare(value: string): number {
+  const n = Number(value);
+  if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('expected a share from 0 to 1, e.g. 0.01 for 1%');
+  return n;
 }
 
 /**

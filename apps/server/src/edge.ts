@@ -15,7 +15,7 @@ const ROUTING = new Set<string>(ROUTING_TYPES);
 export async function startEdgeRouter(server: Server, config: ServerConfig, logger: HttpLogger): Promise<EdgeRouter | undefined> {
   if (config.edgePort === 'off') return undefined;
   const port = config.edgePort;
-  return createEdgeRouter({
+  const router = await createEdgeRouter({
     registry: server.registry,
     port,
     loadRoutes: () => loadRoutingTable({ store: server.store }),
@@ -25,4 +25,7 @@ export async function startEdgeRouter(server: Server, config: ServerConfig, logg
     if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
     throw new DependencyUnavailableError(`the edge router's port ${port} is in use; set ENVMGR_EDGE_PORT to another port, 0 for a free one, or off`, { port }, { cause: err });
   });
+  // bound late, like compute: canaries judge the new slice's error rate by what this router counted
+  server.deploymentDeps.traffic = router.traffic;
+  return router;
 }

@@ -25,6 +25,7 @@ interface Dep {
   id: string;
   status: string;
   reason?: string;
+  log?: string[];
 }
 
 interface Sample {
@@ -132,7 +133,7 @@ describe('blue/green deployment and toggle through the edge router (embedded mod
       const r = await s.fetch(`/api/v1/config/${type}`, { method: 'POST', headers: json, body });
       expect(r.status, `${type}: ${await r.text()}`).toBe(201);
     }
-    for (const version of ['1.0.0', '1.1.0']) {
+    for (const version of ['1.0.0', '1.1.0', '1.4.0-degrades']) {
       const zip = join(s.dataDir, `${SERVICE}-${version}.zip`);
       execFileSync('zip', ['-q', '-r', '-X', zip, '.'], { cwd: join(EXAMPLE, 'dist', version) });
       const r = await s.fetch(`/api/v1/packages/${SERVICE}/${version}`, { method: 'PUT', headers: { 'content-type': 'application/zip' }, body: await readFile(zip) });
@@ -224,5 +225,38 @@ describe('blue/green deployment and toggle through the edge router (embedded mod
       ['blue', false, ['1.0.0']],
       ['green', true, ['1.1.0']],
     ]);
+  }, 180_000);
+
+  it('a canary of a version that degrades under traffic rolls back by itself; the new slice got no more than its step\'s share', async () => {
+    const loop = startLoop(edgePort);
+    let d: Dep | undefined;
+    try {
+      const r = await post('/api/v1/deployments', {
+        environment: ENV, service: SERVICE, version: '1.4.0-degrades', mode: 'bluegreen', slice: 'blue',
+        canary: { steps: [10], stepSeconds: 60, maxErrorRate: 0.05, minRequests: 3 },
+      });
+      expect(r.status, await r.clone().text()).toBe(202);
+      d = await ended(((await r.json()) as Dep).id);
+      await new Promise((r2) => setTimeout(r2, 2000));
+    } finally {
+      await loop.stop();
+    }
+    expect(d.status, d.reason).toBe('failed');
+    expect(d.reason).toMatch(/^canary rolled back at 10% to blue: .*; all traffic is back on green$/);
+    // the canary's window, from the deployment's log: its first step until it ended
+    const at = (re: RegExp) => Date.parse(/^\[([^\]]+)\]/.exec(d?.log?.find((l) => re.test(l)) ?? '')?.[1] ?? '');
+    const from = at(/canary: step 1 of 1: 10% of traffic to blue/);
+    const to = at(/failed: canary rolled back/);
+    expect(to).toBeGreaterThan(from);
+    const window = loop.samples.filter((x) => x.sentAt >= from && x.sentAt <= to);
+    const toBlue = window.filter((x) => x.slice === 'blue');
+    expect(window.length).toBeGreaterThanOrEqual(5);
+    // smooth weighted round robin: at most one in ten, plus one in flight when the weights changed
+    expect(toBlue.length).toBeLessThanOrEqual(Math.ceil(window.length * 0.1) + 1);
+    // every failure came from the canary; after the rollback only green answers
+    expect(loop.samples.filter((x) => x.status !== 200 && x.slice !== 'blue')).toEqual([]);
+    const after = loop.samples.filter((x) => x.sentAt > to + 500);
+    expect(after.length).toBeGreaterThan(10);
+    expect(new Set(after.map((x) => `${x.status} ${x.slice} ${x.version}`))).toEqual(new Set(['200 green 1.1.0']));
   }, 180_000);
 });

@@ -10,6 +10,9 @@ const build = JSON.parse(readFileSync(new URL('./build.json', import.meta.url), 
 const port = Number(process.env.EM_SERVICE_PORT ?? process.env.PORT ?? 8080);
 const host = process.env.HELLO_HOST ?? '127.0.0.1';
 const startedAt = new Date().toISOString();
+// the degrading variant answers its first requests to / and then fails them, and its health check with them
+let served = 0;
+const degraded = () => build.failAfterRequests !== undefined && served > build.failAfterRequests;
 
 function send(res, status, body) {
   const text = `${JSON.stringify(body)}\n`;
@@ -24,6 +27,8 @@ const server = createServer((req, res) => {
     return res.end();
   }
   if (path === '/') {
+    served += 1;
+    if (degraded()) return send(res, 500, { service: build.service, version: build.version, error: `this is the degrading example variant: it fails every request after its first ${build.failAfterRequests}` });
     return send(res, 200, {
       service: build.service,
       version: build.version,
@@ -34,7 +39,7 @@ const server = createServer((req, res) => {
     });
   }
   if (path === '/health') {
-    if (build.healthy) return send(res, 200, { status: 'passing', version: build.version });
+    if (build.healthy && !degraded()) return send(res, 200, { status: 'passing', version: build.version });
     return send(res, 503, { status: 'critical', version: build.version, reason: 'this is the never-healthy example variant' });
   }
   return send(res, 404, { error: `no route ${path}; try / or /health` });

@@ -19,3 +19,4 @@ export * from './notifications/notification-store.js';
 export { createMemoryNotificationStore } from './notifications/memory-notification-store.js';
 export * from './notifications/channels.js';
 export * from './credentials/credentials.js';
+export * from './traffic/traffic-stats.js';

@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { createProxyServer } from 'http-proxy-3';
 import { registryNamesOf, type RoutingTable } from '@envmgr/domain';
 import type { Registry } from '@envmgr/ports';
+import type { TrafficStats } from '@envmgr/ports';
 import { createBalancer } from './balancer.js';
+import { createTrafficCounter } from './traffic-counter.js';
 import { createInstanceWatch } from './instance-watch.js';
 import { createRequestHandler, createUpgradeHandler } from './request-handler.js';
 
@@ -57,6 +59,8 @@ export interface EdgeRouter {
   /** `http://<host>:<port>`. */
   url: string;
   port: number;
+  /** What it counted of each registry service's answers (for canaries). */
+  traffic: TrafficStats;
   status(): EdgeRouterStatus;
   /** Reads the routes now; resolves when the new table is in use. */
   reload(): Promise<void>;
@@ -87,6 +91,7 @@ export async function createEdgeRouter(opts: EdgeRouterOptions): Promise<EdgeRou
   // small writes (a request's headers, then its body)
   const agent = new Agent({ keepAlive: true, maxFreeSockets: 256, scheduling: 'lifo', noDelay: true });
   const proxy = createProxyServer({});
+  const traffic = createTrafficCounter();
   const deps = {
     table: () => table,
     endpoints: (name: string) => watch.endpoints(name),
@@ -95,6 +100,7 @@ export async function createEdgeRouter(opts: EdgeRouterOptions): Promise<EdgeRou
     balancer: createBalancer(),
     proxyTimeoutMs: opts.proxyTimeoutMs ?? 60_000,
     onProxyError: (err: unknown, origin: string) => log?.warn({ err, origin }, 'edge router: an instance failed a request'),
+    onAnswer: (name: string, status: number) => traffic.record(name, status),
   };
   const onRequest = createRequestHandler(deps);
   const server: Server = createServer({ noDelay: true }, (req, res) => {
@@ -135,6 +141,7 @@ export async function createEdgeRouter(opts: EdgeRouterOptions): Promise<EdgeRou
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
+    traffic,
     reload,
     status: () => ({
       loadedAt,

@@ -36,7 +36,12 @@ export interface HandlerDeps {
   /** Longest wait for an instance's response. */
   proxyTimeoutMs: number;
   onProxyError?: (err: unknown, origin: string) => void;
+  /** Told of each answer given for an instance of a registry service (the last one tried), with its status. */
+  onAnswer?: (registryName: string, status: number) => void;
 }
+
+/** The instance a response was last sent to, for the traffic counts. */
+const sentTo = new WeakMap<ServerResponse, Candidate>();
 
 /** Answered by the router itself. */
 type Answer = { kind: 'answer'; status: number; code: string; detail: string; headers?: Record<string, string> };
@@ -70,7 +75,7 @@ function routeLocation(deps: Pick<HandlerDeps, 'endpoints'>, location: RoutedLoc
     case 'unroutable':
       return answer(502, 'unroutable', action.reason);
     case 'origin':
-      return { kind: 'forward', key: action.origin, candidates: [{ origin: action.origin, weight: 1, slice: undefined }], path: upstreamPath(location, url) };
+      return { kind: 'forward', key: action.origin, candidates: [{ origin: action.origin, host: action.origin, weight: 1, slice: undefined }], path: upstreamPath(location, url) };
     case 'proxy': {
       const candidates = candidatesOf(deps, action.upstream, selector);
       if (candidates.length === 0) return answer(503, 'no-healthy-instance', noInstance(action.upstream, selector));
@@ -80,11 +85,12 @@ function routeLocation(deps: Pick<HandlerDeps, 'endpoints'>, location: RoutedLoc
 }
 
 function candidatesOf(deps: Pick<HandlerDeps, 'endpoints'>, upstream: RoutedUpstream, selector: SliceSelector | undefined): Candidate[] {
-  return hostsFor(upstream, selector).flatMap((h) =>
-    h.registry
-      ? deps.endpoints(h.dnsName).map((e) => ({ origin: `http://${e.address}:${e.port}`, weight: h.weight, slice: h.slice }))
-      : [{ origin: `http://${h.dnsName}:${h.port}`, weight: h.weight, slice: h.slice }],
-  );
+  return hostsFor(upstream, selector).flatMap((h) => {
+    const host = `${h.dnsName}:${h.port}`;
+    return h.registry
+      ? deps.endpoints(h.dnsName).map((e) => ({ origin: `http://${e.address}:${e.port}`, host, weight: h.weight, slice: h.slice, registryName: h.dnsName }))
+      : [{ origin: `http://${h.dnsName}:${h.port}`, host, weight: h.weight, slice: h.slice }];
+  });
 }
 
 function noInstance(u: RoutedUpstream, selector: SliceSelector | undefined): string {
@@ -122,6 +128,14 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     const route = routeOf(deps, req);
     if (route.kind === 'answer') return reply(res, route, req.url);
     if (route.upstream) res.setHeader(UPSTREAM_RESPONSE_HEADER, route.upstream);
+    if (deps.onAnswer) {
+      const onAnswer = deps.onAnswer;
+      res.once('close', () => {
+        const c = sentTo.get(res);
+        // a response closed before it finished never reached the client whole: a failure of the instance
+        if (c?.registryName !== undefined) onAnswer(c.registryName, res.writableFinished ? res.statusCode : 502);
+      });
+    }
     req.url = route.path;
     forward(deps, req, res, route, new Set(), 1);
   };
@@ -131,6 +145,7 @@ function forward(deps: HandlerDeps, req: IncomingMessage, res: ServerResponse, r
   const c = deps.balancer.pick(route.key, route.candidates, tried);
   if (!c) return reply(res, answer(502, 'instances-unreachable', `every instance tried refused the connection: ${[...tried].join(', ')}`), req.url);
   tried.add(c.origin);
+  sentTo.set(res, c);
   if (c.slice) res.setHeader(SLICE_HEADER, c.slice);
   // a retry has no body to send: the request's own stream has already ended
   const buffer = attempt > 1 ? { buffer: Readable.from([]) } : {};

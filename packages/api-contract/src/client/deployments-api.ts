@@ -10,6 +10,7 @@ import {
   type DeploymentPlanDto,
   type DeploymentStatus,
   type DeploymentSummaryDto,
+  type CanaryRequestDto,
 } from '../deployments/deployment-schemas.js';
 import { ApiError, CLIENT_ERROR_CODES } from './api-error.js';
 import { openEventStream, sleep, type AbortSignalLike, type SseMessage, type StreamFetchLike } from './event-stream.js';
@@ -28,6 +29,8 @@ export interface DeploymentRequestInput {
   slice?: string | undefined;
   /** Needed only when several server roles of the deployment map run the service. */
   serverRole?: string | undefined;
+  /** Ours: move traffic to the new slice in weight steps once it is installed (blue/green only). */
+  canary?: CanaryRequestDto | undefined;
 }
 
 export interface DeploymentListQuery extends PagingOptions {
@@ -138,6 +141,7 @@ export function createDeploymentsApi(send: Send, stream: EventStreamOptions, tim
     ...(i.mode !== undefined ? { mode: i.mode } : {}),
     ...(i.slice !== undefined ? { slice: i.slice } : {}),
     ...(i.serverRole !== undefined ? { serverRole: i.serverRole } : {}),
+    ...(i.canary !== undefined ? { canary: i.canary } : {}),
   });
   const deployments: DeploymentsApi = {
     async request(input) {

@@ -3,12 +3,23 @@ import { environmentName, serviceName } from '../config/entities/fields.js';
 import { PageQuerySchema } from '../common/paging.js';
 import { packageVersion } from '../packages/package-schemas.js';
 
-export const DEPLOYMENT_STATES = ['requested', 'provisioning', 'deploying', 'succeeded', 'failed', 'cancelled'] as const;
+export const DEPLOYMENT_STATES = ['requested', 'provisioning', 'deploying', 'canary', 'succeeded', 'failed', 'cancelled'] as const;
 export type DeploymentStatus = (typeof DEPLOYMENT_STATES)[number];
 /** The states a deployment can end in; the others are "in progress". */
 export const FINAL_DEPLOYMENT_STATES: readonly DeploymentStatus[] = ['succeeded', 'failed', 'cancelled'];
 
 /** `POST /api/v1/deployments` (SPEC §5): EM's fields, with `server_role` accepted for `serverRole`. */
+/** Ours: a weighted canary of a blue/green deployment (docs/traffic.md "Weighted canaries"). */
+export const CanaryRequestSchema = z
+  .strictObject({
+    steps: z.array(z.number().int().min(1).max(99)).min(1).max(10).optional().meta({ description: 'ascending percentages of traffic for the new slice; 100% follows the last. Default [5, 25]', example: [5, 25] }),
+    stepSeconds: z.number().int().min(1).max(3600).optional().meta({ description: 'how long each step lasts. Default 60' }),
+    maxErrorRate: z.number().min(0).max(1).optional().meta({ description: 'the highest share of failed requests (5xx or no answer) the new slice may answer in a step. Default 0.01' }),
+    minRequests: z.number().int().min(1).max(1_000_000).optional().meta({ description: 'the error rate is judged once a step has seen this many requests. Default 20' }),
+  })
+  .meta({ id: 'CanaryRequest' });
+export type CanaryRequestDto = z.infer<typeof CanaryRequestSchema>;
+
 export const DeploymentRequestSchema = z
   .object({
     environment: environmentName().meta({ description: 'the environment to deploy to', example: 'dev1' }),
@@ -19,6 +30,7 @@ export const DeploymentRequestSchema = z
     serverRole: z.string().min(1).max(100).optional().meta({ description: 'needed only when several roles of the deployment map list the service' }),
     server_role: z.string().min(1).max(100).optional().meta({ description: 'EM\'s spelling of `serverRole`' }),
     dryRun: z.boolean().optional().meta({ description: 'return the plan without doing it (also `?dry_run=true`)' }),
+    canary: CanaryRequestSchema.optional(),
   })
   .strict()
   .meta({ id: 'DeploymentRequest' });
@@ -90,6 +102,20 @@ export const DeploymentSchema = z
     updatedAt: z.string().meta({ format: 'date-time' }),
     endedAt: z.string().meta({ format: 'date-time' }).optional(),
     reason: z.string().optional().meta({ description: 'why it failed or was cancelled: names the instance, the step and the hook output' }),
+    canary: z
+      .object({
+        steps: z.array(z.number().int()),
+        stepSeconds: z.number().int(),
+        maxErrorRate: z.number(),
+        minRequests: z.number().int(),
+        from: z.enum(['blue', 'green']),
+        to: z.enum(['blue', 'green']),
+        step: z.number().int().optional().meta({ description: 'the step under way, from 1; absent until the slice is installed and healthy' }),
+        percent: z.number().int().optional().meta({ description: 'the share of traffic the new slice takes in this step' }),
+        stepStartedAt: z.string().meta({ format: 'date-time' }).optional(),
+      })
+      .optional()
+      .meta({ description: 'ours: a weighted canary; status `canary` while its steps run' }),
     wake: z
       .object({
         at: z.string().meta({ format: 'date-time' }),

@@ -1,5 +1,5 @@
 import type { AdvanceSettings } from '@envmgr/domain';
-import type { Clock, Compute, ConfigStore, DeploymentStore, EventBus, IdSource, PackageStore, Registry } from '@envmgr/ports';
+import type { Clock, Compute, ConfigStore, DeploymentStore, EventBus, IdSource, PackageStore, Registry, TrafficStats } from '@envmgr/ports';
 
 /** Ports of the deployment use cases and the driver. */
 export interface DeploymentDeps {
@@ -13,6 +13,8 @@ export interface DeploymentDeps {
   clock: Clock;
   /** Deployment ids. */
   ids: IdSource;
+  /** The edge router's counts of each slice's answers, for canaries' error rates; without it health alone decides. */
+  traffic?: TrafficStats;
   /** Timeouts of the state machine; EM's defaults when omitted. */
   settings?: AdvanceSettings;
 }

@@ -1,7 +1,5 @@
 import { isActiveDeploymentState, type DeploymentStore } from '@envmgr/ports';
-import { TERMINAL_STATES, type Deployment, type DeploymentState } from '@envmgr/domain';
-
-const ACTIVE_STATES: readonly DeploymentState[] = (['requested', 'provisioning', 'deploying'] as const).filter((s) => !TERMINAL_STATES.includes(s));
+import { ACTIVE_STATES, type Deployment } from '@envmgr/domain';
 
 /** More active deployments than this at once is far beyond any estate; the rest are read on the next pass. */
 const MAX_ACTIVE = 1000;

@@ -1,4 +1,4 @@
-import { advance, VersionConflictError, type Deployment, type Observations } from '@envmgr/domain';
+import { ACTIVE_STATES, advance, VersionConflictError, type Deployment, type Observations } from '@envmgr/domain';
 import type { Lock, StoredDeployment } from '@envmgr/ports';
 import type { DeploymentDeps } from './deployment-deps.js';
 import { publishDeployment } from './deployment-events.js';
@@ -6,7 +6,6 @@ import { execute } from './execute.js';
 import { observe } from './observe.js';
 
 export const DRIVER_LOCK = 'deployment-driver';
-const ACTIVE_STATES = ['requested', 'provisioning', 'deploying'];
 
 export interface DriverOptions {
   lock: Lock;

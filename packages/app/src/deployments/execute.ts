@@ -1,6 +1,7 @@
 import { AlreadyExistsError, DomainError, tagsWithoutSavedSize, type Command, type CommandKind } from '@envmgr/domain';
 import type { DeploymentDeps } from './deployment-deps.js';
 import { deploymentIdIn } from './observe.js';
+import { setSliceWeights } from './traffic-weights.js';
 
 /** A command that can never succeed as it is (the configuration must change): the deployment fails with it. */
 export interface PermanentFailure {
@@ -14,7 +15,7 @@ export interface PermanentFailure {
  * key still holds the deployment. Returns a permanent failure for errors retrying cannot fix (invalid input, refused
  * permission); throws anything else (an unreachable registry or cloud), which the driver retries on its next pass.
  */
-export async function execute(deps: Pick<DeploymentDeps, 'compute' | 'registry'>, c: Command): Promise<PermanentFailure | undefined> {
+export async function execute(deps: Pick<DeploymentDeps, 'compute' | 'registry' | 'config' | 'clock'>, c: Command): Promise<PermanentFailure | undefined> {
   try {
     await run(deps, c);
     return undefined;
@@ -26,7 +27,7 @@ export async function execute(deps: Pick<DeploymentDeps, 'compute' | 'registry'>
   }
 }
 
-async function run(deps: Pick<DeploymentDeps, 'compute' | 'registry'>, c: Command): Promise<void> {
+async function run(deps: Pick<DeploymentDeps, 'compute' | 'registry' | 'config' | 'clock'>, c: Command): Promise<void> {
   switch (c.kind) {
     case 'createGroup':
       try {
@@ -52,6 +53,9 @@ async function run(deps: Pick<DeploymentDeps, 'compute' | 'registry'>, c: Comman
       if (c.exitStandbyInstanceIds.length > 0) await deps.compute.exitStandby(c.exitStandbyInstanceIds);
       return;
     }
+    case 'setTrafficWeights':
+      await setSliceWeights({ store: deps.config.store, now: () => deps.clock.now() }, { environment: c.environment, service: c.service, weights: c.weights, deploymentId: c.deploymentId });
+      return;
     case 'markIgnored': {
       const current = (await deps.registry.kvGet(c.write.key)).value;
       if (!current || deploymentIdIn(current.value) !== c.onlyIfDeploymentId) return;

@@ -10,6 +10,7 @@ import {
   type Observations,
 } from '@envmgr/domain';
 import type { Group, HealthCheck, Instance } from '@envmgr/ports';
+import { readSliceWeights } from './traffic-weights.js';
 import type { DeploymentDeps } from './deployment-deps.js';
 
 const RANK: Record<HealthState, number> = { passing: 0, warning: 1, critical: 2 };
@@ -25,7 +26,7 @@ export function worstOf(checks: readonly HealthCheck[]): HealthState {
  * What the driver sees of one deployment (ARCHITECTURE §3 step 4): the group's members in service, the agents'
  * node status keys, the health of the instances registered for this deployment, and whether the role key holds it.
  */
-export async function observe(deps: Pick<DeploymentDeps, 'compute' | 'registry'>, d: Deployment, runId: string): Promise<Observations> {
+export async function observe(deps: Pick<DeploymentDeps, 'compute' | 'registry' | 'config' | 'traffic'>, d: Deployment, runId: string): Promise<Observations> {
   const p = d.plan;
   const [group, nodes, health, targetStatePresent] = await Promise.all([
     groupOf(deps, p.group.name),
@@ -33,7 +34,14 @@ export async function observe(deps: Pick<DeploymentDeps, 'compute' | 'registry'>
     healthOf(deps, p.consulServiceName, d.id),
     roleKeyHolds(deps, d),
   ]);
-  return { runId, group, nodes, health, targetStatePresent };
+  const obs: Observations = { runId, group, nodes, health, targetStatePresent };
+  if (d.state === 'canary' && d.canary) {
+    const weights = await readSliceWeights(deps.config.store, p.environment, p.service);
+    if (weights) obs.sliceWeights = weights;
+    const traffic = deps.traffic?.sliceTraffic(p.consulServiceName, d.canary.stepStartedAtMs ?? d.requestedAtMs);
+    if (traffic) obs.traffic = traffic;
+  }
+  return obs;
 }
 
 async function groupOf(deps: Pick<DeploymentDeps, 'compute'>, name: string): Promise<Observations['group']> {

@@ -15,6 +15,7 @@ import type { RequestContext } from '../context.js';
 import { loadDeploymentConfig } from './deployment-config.js';
 import type { DeploymentDeps } from './deployment-deps.js';
 import { publishDeployment } from './deployment-events.js';
+import { readSliceWeights } from './traffic-weights.js';
 
 /** The resource deployments are authorised against (SPEC §9 example #11: `POST /deployments`). */
 export const DEPLOYMENTS_RESOURCE = '/deployments';
@@ -57,12 +58,26 @@ export async function requestDeployment(
   const packageRef = await findPackage(deps, plan);
   const planned = packageRef.environment !== undefined ? planDeployment({ ...request, requestedBy: ctx.actor.name }, { resolve, packageEnvironment: packageRef.environment }, now, id) : first;
   if (!planned.ok) throw refusalError(planned);
+  await checkCanaryTraffic(deps, planned.deployment);
   const ops = await readEnvironmentOps(deps.config, plan.environment);
   if (ops.deploymentsLocked) throw new EnvironmentLockedError(plan.environment, { by: ops.lock?.by, at: ops.lock?.at, reason: ops.lock?.reason });
   if (request.dryRun) return { dryRun: true, plan: await dryRunOf(deps, planned.deployment.plan, packageRef) };
   const stored = await deps.deployments.create(planned.deployment, { uniqueActive: { environment: plan.environment, service: plan.service } });
   publishDeployment(deps, stored.record);
   return { dryRun: false, deployment: stored.record, version: stored.version };
+}
+
+/** A canary needs an upstream with a host per slice, and traffic on the other slice now. */
+async function checkCanaryTraffic(deps: DeploymentDeps, d: Deployment): Promise<void> {
+  const c = d.canary;
+  if (!c) return;
+  const weights = await readSliceWeights(deps.config.store, d.plan.environment, d.plan.service);
+  if (!weights) {
+    throw new RefusedError('unprocessable', 'canary-needs-upstream', `a canary moves traffic between the slices of ${d.plan.service}'s upstream in ${d.plan.environment}, and it has none with a blue and a green host; create one (docs/traffic.md)`, { environment: d.plan.environment, service: d.plan.service });
+  }
+  if (weights[c.to] > 0 && weights[c.from] === 0) {
+    throw new RefusedError('conflict', 'canary-to-active-slice', `slice ${c.to} of ${d.plan.service} already takes all traffic in ${d.plan.environment}; deploy the canary to ${c.from}, the inactive slice`, { slice: c.to, active: c.to });
+  }
 }
 
 export function authorizeDeployment(actor: Actor, plan: DeploymentPlan, method = 'POST', resource = DEPLOYMENTS_RESOURCE): void {

@@ -12,6 +12,10 @@
  * - deploying → succeeded when every instance in service reports Success and passes its health checks; → failed when
  *   any node reports Failed, one stays In Progress past the node timeout, or one that succeeded does not pass its
  *   checks by the health deadline. No instance in service keeps it waiting; late joiners are expected too.
+ * - deploying → canary instead of succeeded when the request asked for a canary: traffic moves to the new slice in
+ *   weight steps (`setTrafficWeights`), → succeeded after the last step, → failed (traffic back on the old slice) when
+ *   the new slice's health or error rate breaks its bounds (canary.ts). A canary that ends any other way (cancel,
+ *   timeout) also puts the traffic back.
  * - Any non-terminal state → failed at the overall timeout (counted from the request), or when the driver reports a
  *   command that failed for good. Terminal states are never left: `advance` returns them unchanged, with no command.
  *
@@ -44,6 +48,7 @@ import {
 import { appendLog } from './deployment-log.js';
 import { createGroupCommand, markIgnoredCommand, needsIssue, overallStatusCommand, recordIssue, wakeGroupCommand, writeTargetStateCommand } from './commands.js';
 import { judge, observeNodes, overallTimeoutReason, type Timeouts } from './monitor.js';
+import { canaryEndCommand, startCanary, whileCanary } from './canary.js';
 
 export interface AdvanceResult {
   /** The record to save; the same object when nothing changed. */
@@ -64,7 +69,7 @@ export function timeoutsOf(plan: DeploymentPlan, settings: AdvanceSettings): Tim
 export function advance(d: Deployment, obs: Observations, nowMs: number, settings: AdvanceSettings = {}): AdvanceResult {
   if (isTerminal(d.state)) return { next: d, commands: [] };
   const t = timeoutsOf(d.plan, settings);
-  const seen = d.state === 'deploying' ? observeNodes(d, obs, nowMs) : undefined;
+  const seen = d.state === 'deploying' || d.state === 'canary' ? observeNodes(d, obs, nowMs) : undefined;
   const current = seen?.changed ? { ...d, nodes: seen.nodes, updatedAtMs: nowMs, log: appendLog(d.log, nowMs, ...seen.lines) } : d;
   if (obs.commandFailure) {
     const { kind, message } = obs.commandFailure;
@@ -76,7 +81,15 @@ export function advance(d: Deployment, obs: Observations, nowMs: number, setting
   }
   if (current.state === 'requested') return fromRequested(current, obs, nowMs);
   if (current.state === 'provisioning') return fromProvisioning(current, obs, nowMs);
+  if (current.state === 'canary') return inCanary(current, obs, nowMs);
   return whileDeploying(current, obs, nowMs, t);
+}
+
+function inCanary(d: Deployment, obs: Observations, nowMs: number): AdvanceResult {
+  const r = whileCanary(d, obs, nowMs);
+  if (!r.end) return r;
+  if (r.end.state === 'failed') return end(r.next, { nowMs, state: 'failed', reason: r.end.reason, runId: obs.runId, wroteTargetState: true });
+  return end(r.next, { nowMs, state: 'succeeded', summary: r.end.summary, runId: obs.runId, wroteTargetState: true });
 }
 
 /** Once deploying, the target state was written (or found written, after a restart from an older record). */
@@ -148,6 +161,11 @@ function whileDeploying(d: Deployment, obs: Observations, nowMs: number, t: Time
   if (verdict.outcome === 'failed') {
     return end({ ...d, nodes: verdict.nodes }, { nowMs, state: 'failed', reason: verdict.reason, runId: obs.runId, wroteTargetState: true });
   }
+  if (verdict.outcome === 'succeeded' && d.canary && d.canary.step < 0) {
+    const n = Object.values(d.nodes).filter((node) => node.inService).length;
+    const ready = { ...d, log: appendLog(d.log, nowMs, `${n}/${n} instance(s) installed ${d.plan.service} ${d.plan.version} and pass their health checks`) };
+    return startCanary(ready, d.canary, obs.runId, nowMs);
+  }
   if (verdict.outcome === 'succeeded') {
     const n = Object.values(d.nodes).filter((node) => node.inService).length;
     const summary = `${n}/${n} instance(s) installed ${d.plan.service} ${d.plan.version} and pass their health checks`;
@@ -181,6 +199,12 @@ function end(d: Deployment, e: Ending): AdvanceResult {
   if (e.reason !== undefined) next.reason = e.reason;
   if (!e.wroteTargetState) return { next, commands: [] };
   const commands: Command[] = [];
+  if (d.state === 'canary') {
+    const weights = recordIssue(next, 'setTrafficWeights', e.runId, e.nowMs);
+    next = { ...next, issued: weights.issued };
+    const cmd = canaryEndCommand(next, weights.attempt, e.state === 'succeeded');
+    if (cmd) commands.push(cmd);
+  }
   if (e.ignore) {
     const ignored = recordIssue(next, 'markIgnored', e.runId, e.nowMs);
     next = { ...next, issued: ignored.issued };
@@ -203,7 +227,7 @@ export function cancel(d: Deployment, nowMs: number, options: { by?: string } = 
     return refuseDeployment('conflict', 'deployment-finished', `deployment '${d.id}' is already ${d.state}; only a deployment in progress can be cancelled`, { id: d.id, state: d.state });
   }
   const by = options.by !== undefined ? ` by ${options.by}` : '';
-  const wrote = d.state === 'deploying';
+  const wrote = d.state === 'deploying' || d.state === 'canary';
   const reason = wrote
     ? `cancelled${by}; instances keep what they have installed, installs already running finish, and new instances will not install ${d.plan.service} ${d.plan.version}`
     : `cancelled${by} before the target state was written; nothing was installed${d.state === 'provisioning' ? ` (group ${d.plan.group.name} stays as it is)` : ''}`;

@@ -1,4 +1,5 @@
 /** The field checks of a deployment request (SPEC §5 "Request" and the first three "Validation" steps). Pure. */
+import { checkCanary } from './canary-plan.js';
 import { refuseDeployment, type CheckedDeploymentRequest, type DeploymentMode, type DeploymentRefusal, type DeploymentRequest, type Slice } from './deployment.js';
 
 /** Semantic versioning 2.0.0, as SPEC §5 asks of `version`. */
@@ -45,6 +46,14 @@ export function checkDeploymentRequest(req: DeploymentRequest): { ok: true; requ
     mode,
     slice: slice ?? 'none',
   };
+  if (req.canary !== undefined) {
+    if (mode !== 'bluegreen') {
+      return refuseDeployment('invalid', 'canary-needs-bluegreen', 'a canary moves traffic between the blue and green slices: deploy with mode bluegreen and the inactive slice', { mode });
+    }
+    const canary = checkCanary(req.canary);
+    if (!canary.ok) return refuseDeployment('invalid', 'invalid-canary', `${canary.path} ${canary.message}`, { path: canary.path });
+    request.canary = canary.plan;
+  }
   const role = req.serverRole?.trim();
   if (role) request.serverRole = role;
   if (req.requestedBy !== undefined) request.requestedBy = req.requestedBy;

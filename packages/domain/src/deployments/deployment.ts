@@ -26,6 +26,8 @@ export interface DeploymentRequest {
   serverRole?: string | undefined;
   /** Who asked (the record's `User`). */
   requestedBy?: string | undefined;
+  /** Ours: move traffic to the new slice in weight steps once it is installed (blue/green only; canary.ts). */
+  canary?: CanaryRequest | undefined;
 }
 
 /** A request after its fields were checked: mode and slice normalised. */
@@ -37,6 +39,7 @@ export interface CheckedDeploymentRequest {
   slice: Slice;
   serverRole?: string;
   requestedBy?: string;
+  canary?: CanaryPlan;
 }
 
 /** Where a deployment's package is in EM's store (SPEC §4 "Package (EM store)"). */
@@ -117,8 +120,11 @@ export interface DeploymentPlan {
   targetState: KvWrite[];
 }
 
-export type DeploymentState = 'requested' | 'provisioning' | 'deploying' | 'succeeded' | 'failed' | 'cancelled';
+/** `canary`: installed and healthy, traffic moving to it in weight steps (canary.ts). */
+export type DeploymentState = 'requested' | 'provisioning' | 'deploying' | 'canary' | 'succeeded' | 'failed' | 'cancelled';
 export const TERMINAL_STATES: readonly DeploymentState[] = ['succeeded', 'failed', 'cancelled'];
+/** The states of a deployment that still runs. */
+export const ACTIVE_STATES: readonly DeploymentState[] = ['requested', 'provisioning', 'deploying', 'canary'];
 
 export function isTerminal(state: DeploymentState): boolean {
   return TERMINAL_STATES.includes(state);
@@ -155,7 +161,7 @@ export interface NodeRecord {
 }
 
 /** The kinds of command `advance` and `cancel` return. */
-export type CommandKind = 'createGroup' | 'wakeGroup' | 'writeTargetState' | 'writeOverallStatus' | 'markIgnored';
+export type CommandKind = 'createGroup' | 'wakeGroup' | 'writeTargetState' | 'writeOverallStatus' | 'markIgnored' | 'setTrafficWeights';
 
 /** Which driver run issued a command, and the how-manieth time it was issued. */
 export interface IssuedCommand {
@@ -191,6 +197,36 @@ export interface Deployment {
    * schedule at its first pass after the end.
    */
   wake?: GroupWake;
+  /** A canary's plan and progress (`step` -1 until it starts). */
+  canary?: CanaryProgress;
+}
+
+/** The canary of a request, as sent: raw values, checked by `checkCanary`. */
+export interface CanaryRequest {
+  /** Percentages of traffic for the new slice, ascending, each 1–99; 100% follows the last step. */
+  steps?: unknown;
+  /** How long each step lasts. @default 60 */
+  stepSeconds?: unknown;
+  /** The highest share of failed requests (0–1) the new slice may answer during a step. @default 0.01 */
+  maxErrorRate?: unknown;
+  /** The error rate is judged once a step has seen this many requests. @default 20 */
+  minRequests?: unknown;
+}
+
+export interface CanaryPlan {
+  steps: number[];
+  stepMs: number;
+  maxErrorRate: number;
+  minRequests: number;
+}
+
+/** Where a canary is; `step` is -1 until the slice is installed and the first step begins. */
+export interface CanaryProgress {
+  plan: CanaryPlan;
+  from: Exclude<Slice, 'none'>;
+  to: Exclude<Slice, 'none'>;
+  step: number;
+  stepStartedAtMs?: number;
 }
 
 /** What a deployment woke, and when. */
@@ -268,6 +304,17 @@ export type Command =
       exitStandbyInstanceIds: readonly string[];
       /** Restore this size and remove the scheduler's saved-size tags. */
       restoreSize?: { min: number; desired: number; max: number };
+    }
+  | {
+      /** Sets the weights of the service's upstream hosts of each slice in the environment (0: the host is down). */
+      kind: 'setTrafficWeights';
+      deploymentId: string;
+      attempt: number;
+      environment: string;
+      service: string;
+      weights: { blue: number; green: number };
+      /** Recorded with the configuration change. */
+      reason: string;
     };
 
 /** What the driver saw just before calling `advance`. */
@@ -288,6 +335,13 @@ export interface Observations {
   health: Readonly<Record<string, HealthState>>;
   /** Whether the role key holds this deployment (so the target state was written). */
   targetStatePresent: boolean;
+  /**
+   * Canary only: the new slice's answers since the current step began (failed = 5xx or no answer), from the edge
+   * router; undefined where nothing counts them (nginx), so only health decides.
+   */
+  traffic?: { requests: number; errors: number };
+  /** Canary only: the weights of the service's upstream hosts per slice now (0: down); undefined without upstreams. */
+  sliceWeights?: { blue: number; green: number };
   /** A command of this deployment that failed for good (e.g. a `ValidationError` from createGroup). */
   commandFailure?: { kind: CommandKind; message: string };
 }

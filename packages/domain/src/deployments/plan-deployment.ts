@@ -75,6 +75,9 @@ export function planDeployment(request: DeploymentRequest, config: DeploymentCon
     log: appendLog([], nowMs, `requested${by}: ${plan.plan.service} ${plan.plan.version} to ${plan.plan.environment} (${r.mode}, slice ${r.slice}) on server role ${plan.plan.runtimeServerRole}, group ${plan.plan.group.name}`),
     issued: {},
   };
+  if (r.canary && (r.slice === 'blue' || r.slice === 'green')) {
+    deployment.canary = { plan: r.canary, from: r.slice === 'blue' ? 'green' : 'blue', to: r.slice, step: -1 };
+  }
   return { ok: true, deployment };
 }
 

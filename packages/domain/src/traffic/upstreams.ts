@@ -141,3 +141,39 @@ export function withHostStates(upstream: Upstream, isUp: (host: UpstreamHost) =>
   const value = isJsonObject(upstream.data.Value) ? upstream.data.Value : {};
   return { ...upstream.data, Value: { ...value, Hosts: hosts } };
 }
+
+/** Slice weights: how much traffic each slice's hosts take (0: down). */
+export interface SliceWeights {
+  blue: number;
+  green: number;
+}
+
+/**
+ * The upstream document with each slice's hosts set to that slice's weight: up with `Weight` when above 0, down
+ * otherwise (keeping their weight). Hosts of neither slice are left as they are. Used by canaries.
+ */
+export function withSliceWeights(upstream: Upstream, ports: SlicePorts | undefined, weights: SliceWeights): JsonObject {
+  const raw = valueAt(upstream.data, 'Value.Hosts');
+  const hosts = (Array.isArray(raw) ? raw : []).map((h, index): Json => {
+    const host = upstream.hosts.find((x) => x.index === index);
+    const slice = host ? sliceOfHost(host, ports) : undefined;
+    if (!host || !slice || !isJsonObject(h)) return h;
+    const w = weights[slice];
+    return w > 0 ? { ...h, State: 'up', Weight: w } : { ...h, State: 'down' };
+  });
+  const value = isJsonObject(upstream.data.Value) ? upstream.data.Value : {};
+  return { ...upstream.data, Value: { ...value, Hosts: hosts } };
+}
+
+/** The slice weights of an upstream now (a slice without an up host: 0); undefined when it has neither slice. */
+export function sliceWeightsOf(upstream: Upstream, ports: SlicePorts | undefined): SliceWeights | undefined {
+  const w: SliceWeights = { blue: 0, green: 0 };
+  let seen = false;
+  for (const h of upstream.hosts) {
+    const slice = sliceOfHost(h, ports);
+    if (!slice) continue;
+    seen = true;
+    if (h.up) w[slice] = Math.max(w[slice], h.weight);
+  }
+  return seen ? w : undefined;
+}

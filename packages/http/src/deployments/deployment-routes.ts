@@ -11,7 +11,7 @@ import {
   RollbackRequestSchema,
 } from '@envmgr/api-contract';
 import { cancelDeployment, getDeployment, listDeployments, redeploy, requestDeployment, rollback, type DeploymentDeps, type DeploymentRequestResult } from '@envmgr/app';
-import { ValidationError } from '@envmgr/domain';
+import { ACTIVE_STATES, ValidationError } from '@envmgr/domain';
 import { json, requestContext, type App, type HttpDeps, type RuntimeHttpDeps } from '../context.js';
 import { declare } from '../access/route-permission.js';
 import { decodeCursor, nextPageHeaders } from '../paging/cursor.js';
@@ -21,7 +21,7 @@ import { registerEventRoutes } from './event-routes.js';
 
 const tags = ['Deployments'];
 const ok = (description: string, schema: z.ZodType) => ({ description, content: { 'application/json': { schema } } });
-const ACTIVE = ['requested', 'provisioning', 'deploying'];
+const ACTIVE: readonly string[] = ACTIVE_STATES;
 
 /** The use cases' ports, from the HTTP app's. */
 export function deploymentDepsOf(deps: HttpDeps & { runtime: RuntimeHttpDeps }): DeploymentDeps {
@@ -76,6 +76,7 @@ export function registerDeploymentRoutes(app: App, deps: HttpDeps & { runtime: R
         mode: body.mode,
         slice: body.slice,
         ...(serverRole !== undefined ? { serverRole } : {}),
+        ...(body.canary !== undefined ? { canary: body.canary } : {}),
         dryRun,
       });
       return accepted(result);
@@ -90,7 +91,7 @@ export function registerDeploymentRoutes(app: App, deps: HttpDeps & { runtime: R
     }),
     async (c) => {
       const q = c.req.valid('query');
-      const states = q.status?.split(',').flatMap((s) => (s === 'active' ? ACTIVE : [s]));
+      const states = q.status?.split(',').flatMap((s): readonly string[] => (s === 'active' ? ACTIVE : [s]));
       const page = await listDeployments(d, requestContext(c), {
         environment: q.environment,
         service: q.service,

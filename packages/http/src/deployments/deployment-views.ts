@@ -24,6 +24,7 @@ function head(d: Deployment, version: number): Omit<DeploymentDto, 'nodes' | 'lo
     updatedAt: iso(d.updatedAtMs),
     ...(d.endedAtMs !== undefined ? { endedAt: iso(d.endedAtMs) } : {}),
     ...(d.reason !== undefined ? { reason: d.reason } : {}),
+    ...(d.canary !== undefined ? { canary: canaryView(d.canary) } : {}),
     ...(d.wake !== undefined ? { wake: { at: iso(d.wake.atMs), group: d.wake.group, started: d.wake.started, exitedStandby: d.wake.exitedStandby, ...(d.wake.restoredSize ? { restoredSize: d.wake.restoredSize } : {}) } } : {}),
     Version: version,
   };
@@ -56,5 +57,19 @@ export function dryRunDto(r: DryRunPlan): DeploymentPlanDto {
     group: { name: p.group.name, action: r.groupExists ? 'reuse' : 'create', size: p.group.size, tags: p.group.tags },
     expectedInstances: r.expectedInstances,
     targetState: p.targetState,
+  };
+}
+
+function canaryView(c: NonNullable<Deployment['canary']>): NonNullable<DeploymentDto['canary']> {
+  const started = c.step >= 0;
+  return {
+    steps: c.plan.steps,
+    stepSeconds: c.plan.stepMs / 1000,
+    maxErrorRate: c.plan.maxErrorRate,
+    minRequests: c.plan.minRequests,
+    from: c.from,
+    to: c.to,
+    ...(started ? { step: c.step + 1, percent: c.plan.steps[c.step] ?? 100 } : {}),
+    ...(started && c.stepStartedAtMs !== undefined ? { stepStartedAt: iso(c.stepStartedAtMs) } : {}),
   };
 }
