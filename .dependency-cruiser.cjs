@@ -152,17 +152,17 @@ module.exports = {
         'cli reaches the server over HTTP through api-contract; it never imports app, http or adapters (STYLE §3). ' +
         'It may use the pure domain and iam-setup (no I/O): `envmgr edge` renders nginx configuration (ADR 0005), ' +
         '`envmgr setup` generates and proves IAM (ADR 0006). Only `envmgr setup --apply` reaches AWS itself (below).',
-      from: '^apps/(cli)/(?!src/setup-(commands|apply))',
+      from: '^apps/(cli)/(?!src/setup-(commands|apply|storage))',
       allowed: ['^apps/$1/', API_CONTRACT, DOMAIN, IAM_SETUP],
       scope: 'workspace',
     }),
     ...row({
       name: 'cli-setup-may-apply-iam',
       comment:
-        '`envmgr setup iam --apply` runs before any EM server exists, so it creates the roles through the AWS adapter ' +
-        'itself (ADR 0006); nothing else of the CLI may import an adapter.',
-      from: '^apps/(cli)/src/setup-(commands|apply)',
-      allowed: ['^apps/$1/', API_CONTRACT, DOMAIN, IAM_SETUP, '^packages/adapters/aws/'],
+        '`envmgr setup iam --apply` and `envmgr setup storage` run before any EM server exists, so they create the roles, ' +
+        'tables and buckets through the adapters themselves (ADR 0006); nothing else of the CLI may import an adapter.',
+      from: '^apps/(cli)/src/setup-(commands|apply|storage)',
+      allowed: ['^apps/$1/', API_CONTRACT, DOMAIN, IAM_SETUP, '^packages/adapters/(aws|store-dynamodb|blobs-s3)/'],
       scope: 'workspace',
     }),
     {

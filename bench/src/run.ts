@@ -1,11 +1,13 @@
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { agentBenchmark } from './agent.js';
+import { awsInventoryBenchmark } from './aws-inventory.js';
 import { deploymentBenchmark } from './deployments.js';
 import { exportImportBenchmark } from './export-import.js';
 import { latencyBenchmark } from './latency.js';
 import { schedulingBenchmark } from './scheduling.js';
 import { routerBenchmark } from './router.js';
+import { webUiBenchmark } from './web-ui.js';
 import { renderTable, summary, writeResults, type BenchTable } from './report.js';
 
 /*
@@ -23,6 +25,8 @@ const BENCHMARKS: { name: string; run: (log: Log) => Promise<BenchTable | BenchT
   { name: 'deployments', run: deploymentBenchmark },
   { name: 'scheduling', run: schedulingBenchmark },
   { name: 'router', run: routerBenchmark },
+  { name: 'web-servers-view', run: webUiBenchmark },
+  { name: 'aws-inventory', run: awsInventoryBenchmark },
 ];
 const filter = process.argv[2];
 const RESULTS = fileURLToPath(new URL(`../../.bench/results${filter ? `-${filter.replace(/[^\w.-]/g, '_')}` : ''}.json`, import.meta.url));

@@ -3,6 +3,7 @@ import { renderNginxConfig } from '@envmgr/domain';
 import type { Context } from './context.js';
 import { describeProblems, runEdgeLoop } from './edge-loop.js';
 import { createNginxApplier } from './edge-nginx.js';
+import { readRegistryEndpoints, registryNamesOf } from './edge-registry.js';
 import { followChanges, readGroup } from './edge-source.js';
 import { EXIT, ExitWithCode, UsageError } from './failure.js';
 
@@ -20,6 +21,7 @@ interface EdgeFlags {
   reloadCommand?: string;
   registryDomain: string;
   interval: string;
+  registry?: string;
   once?: boolean;
 }
 
@@ -38,6 +40,7 @@ export function registerEdgeCommands(program: Command, ctx: Context): void {
     .option('--reload-command <command>', 'run with /bin/sh -c instead of nginx -s reload (e.g. "systemctl reload nginx")')
     .option('--registry-domain <domain>', 'appended to registry names of hosts, for Consul DNS ("" for none)', DEFAULT_REGISTRY_DOMAIN)
     .option('--interval <seconds>', 'read the configuration at least this often, even without announced changes', '30')
+    .option('--registry <url>', "write each registry host's passing instances as servers, read from this Consul HTTP API (EM's built-in registry, or Consul) instead of Consul DNS; reads every --interval (use 1-2 s)")
     .option('--once', 'render and apply once, then exit (1 when the rendering or nginx -t failed)')
     .action(async (opts: EdgeFlags, cmd: Command) => {
       const host = ctx.io.edge;
@@ -68,7 +71,7 @@ export function registerEdgeCommands(program: Command, ctx: Context): void {
       try {
         log(`rendering load-balancer group ${opts.group} into ${applier.livePath}`);
         const result = await runEdgeLoop(
-          { read: () => readGroup(client, opts.group, opts.env), apply: (text) => applier.apply(text), changes, log, isStopped: () => stopped },
+          { read: () => readSource(client, opts), apply: (text) => applier.apply(text), changes, log, isStopped: () => stopped },
           { registryDomain: opts.registryDomain, intervalMs, once: opts.once === true },
         );
         if (opts.once && result !== 'ok') throw new ExitWithCode(EXIT.refused);
@@ -99,6 +102,12 @@ export function registerEdgeCommands(program: Command, ctx: Context): void {
       for (const p of rendered.ignored) ctx.note(`note: not rendered (no nginx directive): ${p.item} ${p.path}`);
       ctx.write(rendered.text);
     });
+}
+
+async function readSource(client: Parameters<typeof readGroup>[0], opts: Pick<EdgeFlags, 'group' | 'env' | 'registry'>) {
+  const source = await readGroup(client, opts.group, opts.env);
+  if (opts.registry === undefined) return source;
+  return { ...source, instances: await readRegistryEndpoints((url) => fetch(url), opts.registry, registryNamesOf(source)) };
 }
 
 function seconds(value: string): number {

@@ -3,8 +3,11 @@ import type { ApplyOutcome } from './edge-nginx.js';
 import type { ChangeFeed } from './edge-source.js';
 
 export interface EdgeLoopDeps {
-  /** Reads the group's LB settings and upstreams (through the API). */
-  read(): Promise<NginxSource>;
+  /**
+   * Reads the group's LB settings and upstreams (through the API), and with `--registry` the passing instances of
+   * each registry name the hosts use.
+   */
+  read(): Promise<NginxSource & { instances?: ReadonlyMap<string, readonly { address: string; port: number }[]> }>;
   apply(text: string): Promise<ApplyOutcome>;
   /** Wakes the loop on announced changes; without it the loop polls every `intervalMs`. */
   changes: ChangeFeed;
@@ -51,7 +54,8 @@ export async function runEdgeLoop(deps: EdgeLoopDeps, opts: EdgeLoopOptions): Pr
 
 async function onePass(deps: EdgeLoopDeps, opts: EdgeLoopOptions, report: (line: string) => void): Promise<PassResult> {
   const source = await deps.read();
-  const rendered = renderNginxConfig(source, { registryDomain: opts.registryDomain });
+  const instances = source.instances;
+  const rendered = renderNginxConfig(source, { registryDomain: opts.registryDomain, ...(instances ? { instances: (name: string) => instances.get(name) } : {}) });
   if (!rendered.ok) {
     report(`the configuration cannot be rendered; nginx keeps the last good one:\n${describeProblems(rendered.problems)}`);
     return 'invalid';

@@ -18,6 +18,7 @@ import { registerTrafficCommands } from './traffic-commands.js';
 import { registerSubscriptionCommands } from './subscription-commands.js';
 import { registerEdgeCommands } from './edge-commands.js';
 import { registerSetupCommands } from './setup-commands.js';
+import { registerBackupCommands } from './backup-commands.js';
 
 /**
  * Runs one `envmgr` command line (without the `node envmgr` prefix) and resolves to its exit code:
@@ -64,5 +65,6 @@ function buildProgram(ctx: Context): Command {
   registerSubscriptionCommands(program, ctx);
   registerEdgeCommands(program, ctx);
   registerSetupCommands(program, ctx);
+  registerBackupCommands(program, ctx);
   return program;
 }

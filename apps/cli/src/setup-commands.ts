@@ -7,6 +7,7 @@ import { CheckFailedError, UsageError } from './failure.js';
 import { nodeFileSystem, readJsonInput, writeTextFile } from './io.js';
 import { table, toJson } from './output.js';
 import { buildSetupInput, parseRegisteredAccounts, type RegisteredAccount } from './setup-input.js';
+import { registerSetupStorageCommand } from './setup-storage.js';
 
 interface InputFlags {
   input: string;
@@ -23,7 +24,8 @@ interface IamFlags extends InputFlags {
 
 /** `envmgr setup iam` and `envmgr setup check`: the AWS roles and policies of SPEC §12, generated and proven offline. */
 export function registerSetupCommands(program: Command, ctx: Context): void {
-  const setup = program.command('setup').description('AWS set-up: generate the IAM roles and policies of every account (setup iam) and prove them offline (setup check)');
+  const setup = program.command('setup').description('AWS set-up: generate the IAM roles and policies of every account (setup iam), prove them offline (setup check), create the tables and buckets (setup storage)');
+  registerSetupStorageCommand(setup, ctx);
   setup
     .command('iam')
     .description('render the IAM roles and policies of the master and child accounts (and the logs account templates) from the registered accounts and buckets; --apply creates them')

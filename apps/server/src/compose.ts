@@ -10,14 +10,16 @@ import { createSqliteConfigStore, createSqliteCredentialStore } from '@envmgr/ad
 import { createInProcessEventBus, createInProcessLock, createMemoryConfigStore, createMemoryCredentialStore, createMemoryDeploymentStore } from '@envmgr/adapter-memory';
 import { createSqliteDeploymentStore } from '@envmgr/adapter-config-sqlite';
 import { createLdapDirectory } from '@envmgr/adapter-directory-ldap';
-import { checkTables, createDynamoClient, createDynamoConfigStore, createDynamoLock } from '@envmgr/adapter-store-dynamodb';
+import { checkTables, createDynamoClient, createDynamoConfigStore, createDynamoCredentialStore, createDynamoDeploymentStore, createDynamoLock, createDynamoScheduleActionLog } from '@envmgr/adapter-store-dynamodb';
 import { checkBuckets, createS3BlobStore, createS3Client } from '@envmgr/adapter-blobs-s3';
 import { bootstrapAdmin, deploymentHolds, type IdentityDeps } from '@envmgr/app';
 import type { EntityType } from '@envmgr/domain';
 import { createHttpApp, type App, type HttpLogger } from '@envmgr/http';
 import { deploymentIndex, type ConfigStore, type CredentialStore, type DeploymentStore, type Directory, type EventBus, type Lock } from '@envmgr/ports';
-import type { DeploymentDeps, NotificationDeps, SchedulingDeps } from '@envmgr/app';
+import type { BackupDeps, DeliveryPassResult, DeploymentDeps, NotificationDeps, SchedulingDeps } from '@envmgr/app';
 import { createLateCompute, type LateCompute } from './late-compute.js';
+import { buildAwsCompute } from './aws-compute.js';
+import type { AwsComputeEstate } from '@envmgr/adapter-aws';
 import { startDriverLoop, type DriverLoop } from './driver-loop.js';
 import type { ServerConfig } from './config.js';
 import { announceCommits, type ConfigChanges } from './config-changes.js';
@@ -25,7 +27,12 @@ import { createArgon2Hasher, createJwtSigner, createRandomSource } from './ident
 import { generatePassword, loadSigningKey, writeInitialPassword } from './identity/secrets.js';
 import { buildScheduleActionLog, startSchedulerLoop, type SchedulerLoop } from './scheduling/scheduler-loop.js';
 import { buildNotificationDeps } from './notifications/build-notifications.js';
+import { startConfiguredBackup } from './backup/backup-wiring.js';
 import { startNotifierLoop, type NotifierLoop } from './notifications/notifier-loop.js';
+import { createServerMetrics, type ServerMetrics } from './observability/metrics.js';
+import { createLogContext } from './observability/logging.js';
+import { trackLocks } from './observability/lock-tracking.js';
+import { observabilityHttpDeps } from './observability/build-observability.js';
 
 export interface Server {
   app: App;
@@ -37,6 +44,8 @@ export interface Server {
   registry: BuiltinRegistry;
   /** Groups and instances; bound to local compute once it has started (`bindCompute`). */
   compute: LateCompute;
+  /** With ENVMGR_COMPUTE=aws: the accounts' compute (already bound to `compute`) and its inventory cache. */
+  awsCompute: AwsComputeEstate | undefined;
   deployments: DeploymentStore;
   events: EventBus;
   lock: Lock;
@@ -56,6 +65,8 @@ export interface Server {
   notifications: NotificationDeps;
   /** Records domain events from the bus and, on the lock holder, delivers them; started with the server. */
   notifier: NotifierLoop;
+  /** Prometheus metrics (docs/observability.md); undefined with ENVMGR_METRICS=off. */
+  metrics: ServerMetrics | undefined;
   /** Checks that the tables and buckets the configuration names exist; throws naming the missing ones. */
   checkStorage(): Promise<void>;
   close(): Promise<void>;
@@ -68,7 +79,12 @@ const EDGE_TYPES: readonly EntityType[] = ['lb-settings', 'upstreams', 'environm
 const WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 /** The composition root: the only place that picks and builds adapters. */
-export function composeServer(config: ServerConfig, logger: HttpLogger): Server {
+export function composeServer(config: ServerConfig, rootLogger: HttpLogger): Server {
+  // every line written while a request runs carries its request id, actor, deployment and trace (docs/observability.md)
+  const logContext = createLogContext();
+  const logger = logContext.wrap(rootLogger);
+  const metrics = config.metrics === 'on' ? createServerMetrics() : undefined;
+  let ready = false;
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const aws = buildAwsClients(config);
   const built = buildStores(config, aws);
@@ -91,7 +107,10 @@ export function composeServer(config: ServerConfig, logger: HttpLogger): Server 
   };
   const registry = createBuiltinRegistry({ path: join(config.dataDir, 'registry.db') });
   const compute = createLateCompute();
-  const deployments = buildDeploymentStore(config);
+  // AWS compute needs nothing of the running server, so it is bound at once; local compute binds once EM listens
+  const awsCompute = buildAwsCompute(config, { store, logger });
+  if (awsCompute) compute.bind(awsCompute.compute);
+  const deployments = buildDeploymentStore(config, aws);
   const events = createInProcessEventBus({ now: clock.now });
   // `envmgr edge` (nginx, docs/traffic.md) waits on GET /api/v1/events for changes to what it renders
   configChanges.subscribe((types) => {
@@ -99,10 +118,12 @@ export function composeServer(config: ServerConfig, logger: HttpLogger): Server 
     if (changed.length > 0) events.publish({ type: 'config.changed', subject: {}, data: { types: changed } });
   });
   // servers sharing DynamoDB share the job lock too, so jobs run on one of them
-  const lock = aws.dynamodb ? createDynamoLock({ client: aws.dynamodb, clock, tablePrefix: config.tablePrefix }) : createInProcessLock({ clock });
+  const jobLock = aws.dynamodb ? createDynamoLock({ client: aws.dynamodb, clock, tablePrefix: config.tablePrefix }) : createInProcessLock({ clock });
+  const { lock, held: heldLocks } = trackLocks(jobLock);
   const notifications = buildNotificationDeps(config, { store, clock });
   const notifier = startNotifierLoop(notifications, {
     bus: events, lock, holder: `envmgr-${process.pid}-${randomUUID().slice(0, 8)}`, intervalMs: config.notifyIntervalMs, logger,
+    ...(metrics ? { hooks: { onPass: (r: DeliveryPassResult) => metrics.observeDeliveryPass(r) } } : {}),
   });
   const packageStore = createFsPackageStore({ root: join(config.dataDir, 'packages') });
   const deploymentDeps: DeploymentDeps = {
@@ -124,12 +145,19 @@ export function composeServer(config: ServerConfig, logger: HttpLogger): Server 
   const schedulingDeps: SchedulingDeps = {
     config: { store },
     accounts: [{ name: 'local', compute }],
-    actions: buildScheduleActionLog(config),
+    actions: metrics ? metrics.countScheduleActions(buildActionLog(config, aws)) : buildActionLog(config, aws),
     clock,
     ids: { next: () => randomUUID() },
     holds: () => deploymentHolds({ deployments }),
   };
+  // the notifier reads the scheduler's actions as `schedule.action` events, and config commits wake it
+  notifications.scheduleActions = schedulingDeps.actions;
+  configChanges.subscribe(() => notifier.wake());
   let scheduler: SchedulerLoop | undefined;
+  const blobs = aws.s3 && config.s3BlobsBucket ? createS3BlobStore({ client: aws.s3, bucket: config.s3BlobsBucket }) : createFsBlobStore({ root: join(config.dataDir, 'blobs') });
+  const backupDeps: BackupDeps = { store, blobs, clock, hasher, events, retention: config.backupRetention };
+  metrics?.bind({ compute, notifications: notifications.store, heldLocks });
+  const unfollowDeployments = metrics?.followDeployments(events, deployments);
   const app = createHttpApp({
     config: { store, clock, hasher, credentials },
     identity,
@@ -147,14 +175,21 @@ export function composeServer(config: ServerConfig, logger: HttpLogger): Server 
     scheduling: { actions: schedulingDeps.actions, accounts: schedulingDeps.accounts, holds: () => deploymentHolds({ deployments }) },
     packages: {
       store: packageStore,
-      blobs: aws.s3 && config.s3BlobsBucket ? createS3BlobStore({ client: aws.s3, bucket: config.s3BlobsBucket }) : createFsBlobStore({ root: join(config.dataDir, 'blobs') }),
+      blobs,
       stagingDir: join(config.dataDir, 'staging'),
       maxPackageBytes: config.maxPackageBytes,
       maxLogBytes: config.maxLogBytes,
     },
     runtime: { compute, registry, deployments, events, deploymentIds: deploymentDeps.ids, wakeDriver: () => driver?.wake() },
     notifications,
+    backup: backupDeps,
+    observability: observabilityHttpDeps({
+      metrics, logContext, timeoutMs: config.healthTimeoutMs, isReady: () => ready,
+      targets: { store, registry, blobs, lock: jobLock, notifications: notifications.store, mailer: notifications.mailer },
+    }),
   });
+  const backupLoop = startConfiguredBackup(config, backupDeps, { lock, logger });
+  ready = true;
   return {
     app,
     store,
@@ -162,6 +197,7 @@ export function composeServer(config: ServerConfig, logger: HttpLogger): Server 
     identity,
     registry,
     compute,
+    awsCompute,
     deployments,
     events,
     lock,
@@ -176,6 +212,7 @@ export function composeServer(config: ServerConfig, logger: HttpLogger): Server 
     schedulingDeps,
     notifications,
     notifier,
+    metrics,
     startScheduler() {
       if (config.scheduler === 'off') return undefined;
       const limit = config.schedulerLimitToEnvironment;
@@ -189,8 +226,12 @@ export function composeServer(config: ServerConfig, logger: HttpLogger): Server 
       await scheduler?.stop();
     },
     close: async () => {
+      ready = false;
+      unfollowDeployments?.();
       await scheduler?.stop();
+      await backupLoop?.stop();
       await driver?.stop();
+      await awsCompute?.close();
       await notifier.stop();
       await notifications.store.close();
       await notifications.mailer?.close();
@@ -203,7 +244,7 @@ export function composeServer(config: ServerConfig, logger: HttpLogger): Server 
       aws.s3?.destroy();
     },
     checkStorage: async () => {
-      if (aws.dynamodb) await checkTables({ client: aws.dynamodb, tablePrefix: config.tablePrefix, only: ['config', 'locks'] });
+      if (aws.dynamodb) await checkTables({ client: aws.dynamodb, tablePrefix: config.tablePrefix, only: ['config', 'locks', 'deployments', 'credentials', 'schedule-actions'] });
       if (aws.s3 && config.s3BlobsBucket) await checkBuckets(aws.s3, [config.s3BlobsBucket]);
     },
   };
@@ -236,10 +277,16 @@ function buildDirectory(config: ServerConfig): { directory?: Directory } {
   };
 }
 
-function buildDeploymentStore(config: ServerConfig): DeploymentStore {
+function buildDeploymentStore(config: ServerConfig, aws: ReturnType<typeof buildAwsClients>): DeploymentStore {
+  if (aws.dynamodb) return createDynamoDeploymentStore({ client: aws.dynamodb, indexOf: deploymentIndex, tablePrefix: config.tablePrefix });
   return config.store === 'memory'
     ? createMemoryDeploymentStore({ indexOf: deploymentIndex })
     : createSqliteDeploymentStore({ path: join(config.dataDir, 'deployments.db'), indexOf: deploymentIndex });
+}
+
+/** Servers sharing DynamoDB share the action log, so an action is recorded once whichever server acts. */
+function buildActionLog(config: ServerConfig, aws: ReturnType<typeof buildAwsClients>) {
+  return aws.dynamodb ? createDynamoScheduleActionLog({ client: aws.dynamodb, tablePrefix: config.tablePrefix }) : buildScheduleActionLog(config);
 }
 
 /** The AWS clients the configuration needs (docs/aws.md#storage); the SDK finds credentials as usual. */
@@ -256,8 +303,8 @@ function buildStores(config: ServerConfig, aws: ReturnType<typeof buildAwsClient
     case 'dynamodb':
       return {
         store: createDynamoConfigStore({ client: aws.dynamodb ?? createDynamoClient({ region: config.awsRegion ?? '' }), tablePrefix: config.tablePrefix }),
-        // sign-in secrets stay in the data dir for now; a DynamoDB credential store is a follow-up of issue 9
-        credentials: createSqliteCredentialStore({ path: join(config.dataDir, 'credentials.db') }),
+        // sign-in secrets in their own table, so that every server accepts every session and API token
+        credentials: createDynamoCredentialStore({ client: aws.dynamodb ?? createDynamoClient({ region: config.awsRegion ?? '' }), tablePrefix: config.tablePrefix }),
       };
     case 'memory':
       return { store: createMemoryConfigStore(), credentials: createMemoryCredentialStore() };

@@ -130,7 +130,49 @@ const ServerConfigSchema = z.object({
   notifyMaxAttempts: z.coerce.number().int().min(1).max(100).default(12),
   /** ENVMGR_WEBHOOK_TIMEOUT_MS: how long a webhook receiver may take to answer. @default 10000 */
   webhookTimeoutMs: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** ENVMGR_BACKUP: the nightly backup of configuration and audit to `backups/` of the blob store (docs/backup-and-replication.md). @default on */
+  backup: z.enum(['on', 'off']).default('on'),
+  /** ENVMGR_BACKUP_TIME: when the nightly backup runs, HH:MM in UTC. @default 03:00 */
+  backupTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a time of day HH:MM (UTC), e.g. 03:00' }).default('03:00'),
+  /** ENVMGR_BACKUP_RETENTION: backups kept; older ones are deleted after each new backup. @default 14 */
+  backupRetention: z.coerce.number().int().min(1).max(10_000).default(14),
+  /** ENVMGR_METRICS: serve Prometheus metrics at `/metrics` (docs/observability.md); `off` serves none. @default on */
+  metrics: z.enum(['on', 'off']).default('on'),
+  /** ENVMGR_HEALTH_TIMEOUT_MS: how long each dependency of the health check may take to answer. @default 2000 */
+  healthTimeoutMs: z.coerce.number().int().min(50).max(60_000).default(2000),
+  /**
+   * ENVMGR_SNS_TOPIC_ARN_PREFIX: publish events to EM's SNS topics (`DeploymentComplete`,
+   * `EnvironmentManagerConfigurationChange`, `EnvironmentManagerOperationsChange`), whose ARNs are this prefix and
+   * the topic name, e.g. `arn:aws:sns:eu-west-1:123456789012:` (docs/notifications.md#sns). @default none: no SNS
+   */
+  snsTopicArnPrefix: z.string().regex(/^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-\d:\d{12}:[A-Za-z0-9_-]*$/, { error: 'must be an SNS ARN prefix such as arn:aws:sns:eu-west-1:123456789012:' }).optional(),
+  /** ENVMGR_SNS_ENDPOINT: SNS endpoint URL, for an SNS-compatible server. @default the region's endpoint */
+  snsEndpoint: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  /**
+   * ENVMGR_COMPUTE: where groups and instances live: `local` runs each instance as an agent process on this machine;
+   * `aws` manages EC2 Auto Scaling groups in the AWS accounts of ENVMGR_AWS_ACCOUNTS (docs/aws.md#compute). @default local
+   */
+  compute: z.enum(['local', 'aws']).default('local'),
+  /** ENVMGR_AWS_ACCOUNTS: comma-separated 12-digit accounts EM manages with `aws` compute (the master too if it hosts groups). */
+  awsAccounts: z.string().regex(/^\d{12}(,\d{12})*$/, { error: 'must be 12-digit account numbers separated by commas' }).optional(),
+  /** ENVMGR_AWS_CHILD_ROLE: the role EM assumes in each account (SPEC §12). @default roleInfraEnvironmentManagerChild */
+  awsChildRole: z.string().regex(/^[\w+=,.@-]{1,64}$/, { error: 'must be an IAM role name' }).default('roleInfraEnvironmentManagerChild'),
+  /** ENVMGR_AWS_MASTER_ROLE_ARN: a master role to assume first, when EM does not run as it. @default EM's own credentials */
+  awsMasterRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, { error: 'must be an IAM role ARN' }).optional(),
+  /** ENVMGR_COMPUTE_ENDPOINT: one endpoint URL for EC2, Auto Scaling and STS, for the moto server. @default the region's endpoints */
+  computeEndpoint: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  /** ENVMGR_AGENT_REGISTRY_URL: the registry as instances reach it, written into their user data; required with `aws`. */
+  agentRegistryUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  /** ENVMGR_AGENT_SERVER_URL: EM's API as instances reach it, written into their user data; required with `aws`. */
+  agentServerUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  /** ENVMGR_AGENT_TOKEN_PARAMETER: SSM parameter holding the agents' API token, read at boot. @default none */
+  agentTokenParameter: z.string().min(1).optional(),
+  /** ENVMGR_AWS_REQUESTS_PER_SECOND: EC2/Auto Scaling calls per second per account for the inventory's refreshes. @default 5 */
+  awsRequestsPerSecond: z.coerce.number().min(0.1).max(100).default(5),
 }).superRefine((c, ctx) => {
+  if (c.compute === 'aws') {
+    for (const f of ['awsRegion', 'awsAccounts', 'agentRegistryUrl', 'agentServerUrl'] as const) if (!c[f]) ctx.addIssue({ code: 'custom', path: [f], message: 'is required when ENVMGR_COMPUTE is aws' });
+  }
   if ((c.store === 'dynamodb' || c.blobs === 's3') && !c.awsRegion) ctx.addIssue({ code: 'custom', path: ['awsRegion'], message: 'is required when ENVMGR_STORE is dynamodb or ENVMGR_BLOBS is s3' });
   if (c.blobs === 's3' && !c.s3BlobsBucket) ctx.addIssue({ code: 'custom', path: ['s3BlobsBucket'], message: 'is required when ENVMGR_BLOBS is s3' });
   // LDAP settings go together: the URL turns LDAP on, and then the user DN and group base are needed
@@ -188,6 +230,22 @@ const ENV: Record<keyof z.infer<typeof ServerConfigSchema>, string> = {
   notifyRetryMaxDelayMs: 'ENVMGR_NOTIFY_RETRY_MAX_DELAY_MS',
   notifyMaxAttempts: 'ENVMGR_NOTIFY_MAX_ATTEMPTS',
   webhookTimeoutMs: 'ENVMGR_WEBHOOK_TIMEOUT_MS',
+  backup: 'ENVMGR_BACKUP',
+  backupTime: 'ENVMGR_BACKUP_TIME',
+  backupRetention: 'ENVMGR_BACKUP_RETENTION',
+  metrics: 'ENVMGR_METRICS',
+  healthTimeoutMs: 'ENVMGR_HEALTH_TIMEOUT_MS',
+  snsTopicArnPrefix: 'ENVMGR_SNS_TOPIC_ARN_PREFIX',
+  snsEndpoint: 'ENVMGR_SNS_ENDPOINT',
+  compute: 'ENVMGR_COMPUTE',
+  awsAccounts: 'ENVMGR_AWS_ACCOUNTS',
+  awsChildRole: 'ENVMGR_AWS_CHILD_ROLE',
+  awsMasterRoleArn: 'ENVMGR_AWS_MASTER_ROLE_ARN',
+  computeEndpoint: 'ENVMGR_COMPUTE_ENDPOINT',
+  agentRegistryUrl: 'ENVMGR_AGENT_REGISTRY_URL',
+  agentServerUrl: 'ENVMGR_AGENT_SERVER_URL',
+  agentTokenParameter: 'ENVMGR_AGENT_TOKEN_PARAMETER',
+  awsRequestsPerSecond: 'ENVMGR_AWS_REQUESTS_PER_SECOND',
 };
 
 /** Reads the configuration; on any problem returns every one of them, named by environment variable. */

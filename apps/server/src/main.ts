@@ -1,8 +1,8 @@
 import { serve } from '@hono/node-server';
-import { pino } from 'pino';
 import { loadConfig } from './config.js';
 import { bootstrap, composeServer, serveRegistry } from './compose.js';
-import { startLocalCompute } from './local-compute.js';
+import { createLogger } from './observability/logging.js';
+import { startConfiguredCompute } from './start-compute.js';
 import { startEdgeRouter } from './edge.js';
 
 const loaded = loadConfig(process.env);
@@ -11,7 +11,8 @@ if (!loaded.ok) {
   process.exit(2);
 }
 const { config } = loaded;
-const logger = pino({ level: config.logLevel, base: { service: 'envmgr' } });
+// secrets are redacted by path in every line (docs/observability.md)
+const logger = createLogger({ level: config.logLevel });
 const { server, bootstrapped, registryServer, edge } = await start().catch((err: unknown) => {
   // a taken port or data directory locked by another EM: say so in one line, not with a stack trace
   process.stderr.write(`envmgr: cannot start: ${err instanceof Error ? err.message : String(err)}\n`);
@@ -38,7 +39,7 @@ const http = serve({ fetch: server.app.fetch, hostname: config.host, port: confi
   process.stdout.write(`Environment Manager listening on http://${config.host}:${info.port} (data in ${config.dataDir}); API docs at /docs\n`);
   if (edge) process.stdout.write(`Edge router on ${edge.url}: LB settings' virtual hosts, e.g. http://<vhost>.<environment>.localhost:${edge.port}/ (docs/traffic.md)\n`);
   const api = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${info.port}`;
-  startLocalCompute(server, config, { api, registry: registryServer.url }, logger).then(
+  startConfiguredCompute(server, config, { api, registry: registryServer.url }, logger).then(
     (compute) => {
       stopCompute = () => compute.close();
       if (server.startScheduler()) logger.info({ mode: config.scheduler, intervalMs: config.schedulerIntervalMs }, 'scheduler is running');

@@ -1,22 +1,18 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, request, type Server as HttpServer } from 'node:http';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from './testing.js';
+import { freePort, HAS_NGINX, NGINX, startEdge, startNginx, viaNginx as viaNginxAs } from './testing-nginx.js';
 
 // Issue 7 item 4 with Debian's nginx (TOOLING.md): the built `envmgr edge` follows a load-balancer group through the
 // API of a real EM and keeps an nginx, started here on loopback with its own prefix, pid and logs, configured. A toggle
 // moves nginx's traffic to the other slice without a failed request; a rendering nginx -t refuses is never loaded.
-const NGINX = '/usr/sbin/nginx';
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const CLI = join(ROOT, 'apps/cli/bin/envmgr.js');
 const VHOST_HOST = 'hello.edge1.test';
-const HAS_NGINX = existsSync(NGINX);
+const viaNginx = (port: number) => viaNginxAs(port, VHOST_HOST);
 if (!HAS_NGINX) console.warn(`nginx-edge.int.test.ts skipped: ${NGINX} is missing (apt-get install nginx-light; .ci/run installs it)`);
 
 interface Fixture {
@@ -39,31 +35,7 @@ async function backend(name: string): Promise<HttpServer> {
   return server;
 }
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
 const portOf = (s: HttpServer) => (s.address() as AddressInfo).port;
-
-/** One GET through nginx as the virtual host's clients send it; status 0 when it failed. */
-function viaNginx(port: number): Promise<{ status: number; body: string }> {
-  return new Promise((done) => {
-    const req = request({ host: '127.0.0.1', port, path: '/', headers: { host: VHOST_HOST }, timeout: 5000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => done({ status: res.statusCode ?? 0, body }));
-      res.on('error', () => done({ status: 0, body: '' }));
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', () => done({ status: 0, body: '' }));
-    req.end();
-  });
-}
 
 async function waitFor(what: string, probe: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
   const until = Date.now() + timeoutMs;
@@ -112,33 +84,16 @@ async function seed(blue: number, green: number): Promise<void> {
   await create('lb-settings', lbSetting());
 }
 
-async function startNginx(dir: string): Promise<{ nginx: ChildProcess; main: string; confDir: string }> {
-  const confDir = join(dir, 'conf.d');
-  await mkdir(confDir);
-  const main = join(dir, 'nginx.conf');
-  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${join(dir, t)};`).join('\n');
-  await writeFile(main, `daemon off;\npid ${join(dir, 'nginx.pid')};\nerror_log ${join(dir, 'error.log')};\nevents { worker_connections 256; }\nhttp {\n  access_log off;\n${temp}\n  include ${confDir}/*.conf;\n}\n`);
-  const nginx = spawn(NGINX, ['-p', `${dir}/`, '-e', join(dir, 'error.log'), '-c', main], { stdio: 'ignore' });
-  await waitFor('nginx to write its pid', () => existsSync(join(dir, 'nginx.pid')), 10_000);
-  return { nginx, main, confDir };
-}
-
 describe.skipIf(!HAS_NGINX)('envmgr edge with a real nginx', () => {
   beforeAll(async () => {
-    if (!existsSync(join(ROOT, 'apps/cli/dist/main.js'))) throw new TypeError('apps/cli is not built: run `npx tsc -b` first');
     const dir = await mkdtemp(join(tmpdir(), 'envmgr-nginx-'));
     const backends = [await backend('blue'), await backend('green')];
     const em = await startServer();
     f = { em, dir, nginxPort: await freePort(), backends } as Fixture;
     await seed(portOf(backends[0]!), portOf(backends[1]!));
     const { nginx, main, confDir } = await startNginx(dir);
-    let log = '';
-    const edge = spawn(process.execPath, [CLI, 'edge', '--group', 'Edge', '--conf-dir', confDir, '--nginx', NGINX, '--nginx-prefix', `${dir}/`, '--nginx-conf', main, '--registry-domain', '', '--interval', '60'], {
-      env: { ...process.env, ENVMGR_SERVER: em.url, ENVMGR_TOKEN: em.token, ENVMGR_CONFIG_DIR: join(dir, 'cli') },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    edge.stderr?.setEncoding('utf8').on('data', (c: string) => (log += c));
-    Object.assign(f, { nginx, edge, edgeLog: () => log, confFile: join(confDir, 'envmgr-edge.conf') });
+    const { edge, log } = startEdge({ em, dir, group: 'Edge', main, confDir, args: ['--registry-domain', '', '--interval', '60'] });
+    Object.assign(f, { nginx, edge, edgeLog: log, confFile: join(confDir, 'envmgr-edge.conf') });
   }, 60_000);
 
   afterAll(async () => {

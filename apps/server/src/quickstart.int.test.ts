@@ -127,7 +127,7 @@ describe('README quickstart against the built server and CLI', () => {
     for (const secret of [ADMIN_PASSWORD, apiToken, apiToken.slice(apiToken.indexOf('_', 4) + 1)]) expect(serverOutput).not.toContain(secret);
     const dry = await envmgr(url, 'config', 'import', '--file', backup, '--dry-run', '--json');
     expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, summary: { unchanged: 10, create: 0 } }); // 5 created + admin, its group and set + the agents' account and set
-  });
+  }, 90_000);
 
   it('deploys the example service to 3 local instances, rolls 1.1.0 onto them, and finishes a deployment EM was killed in', async () => {
     execFileSync(process.execPath, ['examples/hello-service/build.mjs'], { cwd: ROOT, stdio: 'ignore' });

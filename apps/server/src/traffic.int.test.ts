@@ -1,15 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processesUnder } from './local-compute.js';
 import { startFullServer, type FullServer, waitFor as waitForUntil } from './testing.js';
+import { freePort, HAS_NGINX, startEdge, startNginx } from './testing-nginx.js';
 
 // Issue 7's acceptance, end to end in embedded mode: a blue/green deployment of the example service to the inactive
-// slice and a toggle, under a steady request loop through the built-in edge router, fail no request, and answers
-// switch from 1.0.0 to 1.1.0 at the toggle.
+// slice and a toggle, under a steady request loop through the built-in edge router, and the same through a real nginx
+// kept configured by `envmgr edge --registry` (when nginx is installed), fail no request, and answers switch from 1.0.0
+// to 1.1.0 at the toggle. Then a canary that degrades rolls back by itself.
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const EXAMPLE = join(ROOT, 'examples/hello-service');
 const QUICKSTART = join(ROOT, 'examples/quickstart');
@@ -95,6 +97,8 @@ function startLoop(port: number) {
 describe('blue/green deployment and toggle through the edge router (embedded mode)', () => {
   let s: FullServer;
   let edgePort: number;
+  /** nginx on loopback, configured by `envmgr edge`; undefined without nginx. */
+  let nginx: { port: number; stop: () => void; log: () => string } | undefined;
   const env = { ENVMGR_HEALTH_DEADLINE_MS: '8000', ENVMGR_DRIVER_INTERVAL_MS: '200' };
 
   const post = async (path: string, body: unknown) => s.fetch(path, { method: 'POST', headers: json, body: JSON.stringify(body) });
@@ -115,6 +119,7 @@ describe('blue/green deployment and toggle through the edge router (embedded mod
     s = await startFullServer({ env });
     if (!s.edge) throw new TypeError('the edge router did not start');
     edgePort = s.edge.port;
+    const nginxPort = HAS_NGINX ? await freePort() : 0;
     const map = JSON.parse(await readFile(join(QUICKSTART, 'deployment-map.json'), 'utf8')) as { Value: { DeploymentTarget: { AutoScalingSettings: Record<string, number> }[] } };
     // two instances are enough to show a round robin, and start faster than the quickstart's three
     map.Value.DeploymentTarget[0]!.AutoScalingSettings = { MinCapacity: 1, DesiredCapacity: 2, MaxCapacity: 4 };
@@ -128,7 +133,11 @@ describe('blue/green deployment and toggle through the edge router (embedded mod
         { DnsName: 'dev1-Hello-blue', Port: 40100, State: 'up' },
         { DnsName: 'dev1-Hello-green', Port: 40101, State: 'down' },
       ] } })],
-      ['lb-settings', JSON.stringify({ EnvironmentName: ENV, VHostName: 'hello', Value: { ServerName: [VHOST_HOST], Locations: [{ Path: '/', ProxyPass: 'http://dev1-hello' }] } })],
+      ['lb-settings', JSON.stringify({ EnvironmentName: ENV, VHostName: 'hello', Value: {
+        ServerName: [VHOST_HOST], Locations: [{ Path: '/', ProxyPass: 'http://dev1-hello' }],
+        // nginx listens here; the built-in router routes by Host alone
+        ...(HAS_NGINX ? { Listen: [{ IP: '127.0.0.1', Port: nginxPort }] } : {}),
+      } })],
     ] as const) {
       const r = await s.fetch(`/api/v1/config/${type}`, { method: 'POST', headers: json, body });
       expect(r.status, `${type}: ${await r.text()}`).toBe(201);
@@ -139,9 +148,20 @@ describe('blue/green deployment and toggle through the edge router (embedded mod
       const r = await s.fetch(`/api/v1/packages/${SERVICE}/${version}`, { method: 'PUT', headers: { 'content-type': 'application/zip' }, body: await readFile(zip) });
       expect(r.status, await r.text()).toBe(201);
     }
+    if (HAS_NGINX) {
+      const dir = join(s.dataDir, 'nginx');
+      await mkdir(dir);
+      const started = await startNginx(dir);
+      // the servers of each slice are its passing instances, read from the built-in registry (its Consul API)
+      const edge = startEdge({ em: s, dir, group: 'Dev', main: started.main, confDir: started.confDir, args: ['--registry', s.registryUrl, '--interval', '1'] });
+      nginx = { port: nginxPort, log: edge.log, stop: () => { edge.edge.kill('SIGTERM'); started.nginx.kill('SIGTERM'); } };
+    } else {
+      console.warn('traffic.int.test.ts: nginx is missing, so only the edge router is tested (apt-get install nginx-light; .ci/run installs it)');
+    }
   }, 120_000);
 
   afterAll(async () => {
+    nginx?.stop();
     await s?.compute.deleteGroup(GROUP, { force: true }).catch(() => undefined);
     await s?.stop();
     // deleting the group ends its instances; anything still running from this test's data dir is ended by pid
@@ -174,7 +194,17 @@ describe('blue/green deployment and toggle through the edge router (embedded mod
   }, 120_000);
 
   it('deploys 1.1.0 to the inactive green slice and toggles under load: no request fails, answers switch at the toggle', async () => {
+    if (nginx) {
+      const n = nginx;
+      await waitFor('nginx to serve 1.0.0', async () => {
+        const a = await viaRouter(n.port, new Agent());
+        return a.status === 200 && a.version === '1.0.0' ? a : undefined;
+      }, 30_000).catch((err: unknown) => {
+        throw new TypeError(`${String(err)}\nedge log:\n${n.log()}`);
+      });
+    }
     const loop = startLoop(edgePort);
+    const nginxLoop = nginx ? startLoop(nginx.port) : undefined;
     let toggleSentAt = 0;
     let toggleAnsweredAt = 0;
     try {
@@ -196,16 +226,26 @@ describe('blue/green deployment and toggle through the edge router (embedded mod
       expect(await viaRouter(edgePort, agent)).toMatchObject({ status: 200, version: '1.0.0', slice: 'blue' });
       agent.destroy();
 
-      // at least 8 s of load before the toggle, and 4 s after it
+      // at least 8 s of load before the toggle, and 4 s after it (7 s with nginx, which reloads)
       await new Promise((r) => setTimeout(r, Math.max(0, loop.startedAt + 8000 - Date.now())));
       toggleSentAt = Date.now();
       const r = await toggle('');
       toggleAnsweredAt = Date.now();
       expect(r.status, await r.clone().text()).toBe(200);
       expect(await r.json()).toMatchObject({ ToggledUpstreams: ['dev1-hello'], Upstreams: [{ ActiveSlice: 'green' }] });
-      await new Promise((r2) => setTimeout(r2, 4000));
+      await new Promise((r2) => setTimeout(r2, nginx ? 7000 : 4000));
     } finally {
       const samples = await loop.stop();
+      const viaNginx = await nginxLoop?.stop();
+      if (viaNginx && toggleSentAt > 0) {
+        const failedThere = viaNginx.filter((x) => x.status !== 200 || x.error !== undefined);
+        expect(failedThere, `through nginx: ${JSON.stringify(failedThere.slice(0, 5))}\n${nginx?.log() ?? ''}`).toEqual([]);
+        expect(new Set(viaNginx.filter((x) => x.doneAt < toggleSentAt).map((x) => x.version))).toEqual(new Set(['1.0.0']));
+        // nginx hears of the toggle through the event stream, renders, tests and reloads: within a few seconds
+        const late = viaNginx.filter((x) => x.sentAt > toggleAnsweredAt + 3000);
+        expect(late.length).toBeGreaterThanOrEqual(10);
+        expect(new Set(late.map((x) => x.version))).toEqual(new Set(['1.1.0']));
+      }
       const failed = samples.filter((x) => x.status !== 200 || x.error !== undefined);
       expect(failed, JSON.stringify(failed.slice(0, 5))).toEqual([]);
       expect(samples.length).toBeGreaterThanOrEqual(200);

@@ -11,6 +11,10 @@ import { ServiceSlicesPage } from './pages/service-slices.js';
 import { ComparePage } from './pages/compare.js';
 import { AuditPage } from './pages/audit.js';
 import { ItemHistoryPage } from './pages/item-history.js';
+import { AdminPage } from './admin/admin-page.js';
+import { TokensPage } from './admin/tokens-page.js';
+import { SavingsPage } from './cost/savings-page.js';
+import { ConfigIndexPage, ConfigListPage, ItemPage, NewItemPage } from './config-editor/config-pages.js';
 
 interface Route {
   pattern: string;
@@ -28,6 +32,13 @@ const ROUTES: Route[] = [
   { pattern: '/deployments/:id', title: 'Deployment', render: (p) => <DeploymentPage id={p['id'] ?? ''} /> },
   { pattern: '/compare', title: 'Compare environments', render: () => <ComparePage /> },
   { pattern: '/audit', title: 'Audit', render: () => <AuditPage /> },
+  { pattern: '/config', title: 'Configuration', render: () => <ConfigIndexPage /> },
+  { pattern: '/config/new/:type', title: 'New item', render: (p) => <NewItemPage type={p['type'] ?? ''} /> },
+  { pattern: '/config/:type', title: 'Configuration', render: (p) => <ConfigListPage type={p['type'] ?? ''} /> },
+  { pattern: '/config/:type/:key', title: 'Configuration item', render: (p) => <ItemPage type={p['type'] ?? ''} itemKey={p['key'] ?? ''} /> },
+  { pattern: '/savings', title: 'Savings', render: () => <SavingsPage /> },
+  { pattern: '/admin', title: 'Administration', render: () => <AdminPage /> },
+  { pattern: '/tokens', title: 'API tokens', render: () => <TokensPage /> },
   { pattern: '/audit/:type/:key', title: 'History', render: (p) => <ItemHistoryPage type={p['type'] ?? ''} itemKey={p['key'] ?? ''} /> },
 ];
 
@@ -35,7 +46,10 @@ const NAV = [
   { to: '/environments', label: 'Environments', section: '/environments' },
   { to: '/deployments', label: 'Deployments', section: '/deploy' },
   { to: '/compare', label: 'Compare', section: '/compare' },
+  { to: '/config', label: 'Configuration', section: '/config' },
   { to: '/audit', label: 'Audit', section: '/audit' },
+  { to: '/savings', label: 'Savings', section: '/savings' },
+  { to: '/admin', label: 'Admin', section: '/tokens' },
 ];
 
 export function App() {

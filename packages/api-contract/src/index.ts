@@ -15,3 +15,4 @@ export * from './service-state/index.js';
 export * from './traffic/index.js';
 export * from './scheduling/index.js';
 export * from './notifications/index.js';
+export * from './backup/index.js';

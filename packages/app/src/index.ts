@@ -13,3 +13,4 @@ export * from './operations/service-state/index.js';
 export * from './traffic/index.js';
 export * from './scheduling/index.js';
 export * from './notifications/index.js';
+export * from './backup/index.js';

@@ -25,6 +25,8 @@ import { registerDeploymentRoutes } from './deployments/deployment-routes.js';
 import { registerTrafficRoutes } from './traffic/traffic-routes.js';
 import { registerSubscriptionRoutes } from './notifications/subscription-routes.js';
 import { registerWebRoutes } from './web/web-routes.js';
+import { registerBackupRoutes } from './backup/backup-routes.js';
+import { observeRequests, registerMetricsRoute } from './observability/index.js';
 
 const WHERE: Record<string, string> = { json: 'the request body', query: 'the query string', param: 'the URL', header: 'a header' };
 
@@ -39,6 +41,8 @@ export function createHttpApp(deps: HttpDeps): App {
     },
   });
   app.use('*', requestId(deps), accessLog(deps));
+  app.use('*', observeRequests(deps.observability));
+  if (deps.observability?.metrics) registerMetricsRoute(app, deps.observability.metrics);
   // the web UI's static files sit outside /api/v1, so the authentication and permission gate below never see them
   if (deps.webRoot !== undefined) registerWebRoutes(app, { root: deps.webRoot });
   const jsonOnly = requireJsonBody(() => app);
@@ -56,7 +60,7 @@ export function createHttpApp(deps: HttpDeps): App {
   app.use('/api/v1/*', permissionGate(() => app));
   app.use('/api/v1/*', requireDeclaredBody(() => app));
 
-  registerDiagnosticsRoutes(app);
+  registerDiagnosticsRoutes(app, deps.observability?.health);
   registerIdentityRoutes(app, deps);
   registerPolicyRoutes(app, deps);
   registerConfigRoutes(app, deps);
@@ -74,6 +78,7 @@ export function createHttpApp(deps: HttpDeps): App {
     registerTrafficRoutes(app, { config: deps.config, registry: deps.runtime.registry, deployments: deps.runtime.deployments, events: deps.runtime.events });
   }
   if (deps.notifications) registerSubscriptionRoutes(app, deps.notifications);
+  if (deps.backup) registerBackupRoutes(app, deps.backup);
   registerDocsRoutes(app);
 
   app.notFound((c) => methodNotAllowed(app, c) ?? problemResponse(problem(404, 'route-not-found', `there is no route ${c.req.method} ${c.req.path}; see /docs`, c.get('requestId'))));

@@ -1,10 +1,12 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Actor } from '@envmgr/domain';
-import type { ConfigDeps, IdentityDeps, NotificationDeps, RequestContext } from '@envmgr/app';
+import type { BackupDeps, ConfigDeps, IdentityDeps, NotificationDeps, RequestContext } from '@envmgr/app';
 import type { Compute, DeploymentStore, EventBus, IdSource, Registry } from '@envmgr/ports';
 import type { Context } from 'hono';
 import type { PackagesHttpDeps } from './packages/packages-http-deps.js';
 import type { SchedulingHttpDeps } from './scheduling/schedule-http-deps.js';
+import type { ObservabilityHttpDeps } from './observability/observability-deps.js';
+import type { TraceContext } from './observability/trace-context.js';
 
 /** The slice of a structured logger (pino's shape) the HTTP layer writes to. */
 export interface HttpLogger {
@@ -39,6 +41,10 @@ export interface HttpDeps {
   maxImportBytes?: number;
   /** Subscriptions, deliveries and dead letters (docs/notifications.md); without it those routes are not served. */
   notifications?: NotificationDeps;
+  /** Backups under `backups/` of the blob store (docs/backup-and-replication.md); without it those routes are not served. */
+  backup?: BackupDeps;
+  /** Metrics, dependency health and per-request log context (docs/observability.md); without it none of them. */
+  observability?: ObservabilityHttpDeps;
 }
 
 /** What the deployment, environment-operation and read-side routes need besides the configuration. */
@@ -56,7 +62,7 @@ export interface RuntimeHttpDeps {
 }
 
 export interface AppEnv {
-  Variables: { requestId: string; actor: Actor };
+  Variables: { requestId: string; actor: Actor; trace?: TraceContext | undefined };
 }
 
 export type App = OpenAPIHono<AppEnv>;

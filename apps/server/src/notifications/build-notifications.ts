@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { createSqliteNotificationStore } from '@envmgr/adapter-config-sqlite';
-import { createHttpWebhookSender, createSmtpMailer } from '@envmgr/adapter-notify';
+import { createHttpWebhookSender, createSmtpMailer, createSnsClient, createSnsTopicPublisher } from '@envmgr/adapter-notify';
 import type { NotificationDeps } from '@envmgr/app';
 import { createMemoryNotificationStore, type Clock, type ConfigStore } from '@envmgr/ports';
 import type { ServerConfig } from '../config.js';
@@ -21,5 +21,11 @@ export function buildNotificationDeps(config: ServerConfig, shared: { store: Con
     mailFrom: config.mailFrom,
     retry: { baseMs: config.notifyRetryBaseMs, maxDelayMs: config.notifyRetryMaxDelayMs, maxAttempts: config.notifyMaxAttempts },
     webhookTimeoutMs: config.webhookTimeoutMs,
+    topics: config.snsTopicArnPrefix ? createSnsTopicPublisher({ client: snsClient(config), topicArnPrefix: config.snsTopicArnPrefix }) : undefined,
   };
+}
+
+/** The SNS client of EM's topics, in the region of their ARN prefix; the SDK finds credentials as usual. */
+function snsClient(config: ServerConfig) {
+  return createSnsClient({ region: config.snsTopicArnPrefix?.split(':')[3] ?? config.awsRegion ?? '', endpoint: config.snsEndpoint });
 }

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryCompute } from '@envmgr/adapter-memory';
 import { startTestSmtpServer, type TestSmtpServer } from '@envmgr/adapter-notify/testing';
 import { isFreshSignature, parseSignatureHeader } from '@envmgr/domain';
+import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { startServer, waitFor, type RunningServer } from '../testing.js';
 
 // Issue 12's acceptance in embedded mode: a failed deployment reaches each matching webhook subscription once,
@@ -17,6 +18,14 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 const EXAMPLE = join(ROOT, 'examples/hello-service');
 const QUICKSTART = join(ROOT, 'examples/quickstart');
 const json = { 'content-type': 'application/json' };
+
+/** A sample's value in a /metrics answer (which must parse), 0 when absent. */
+async function metric(s: RunningServer, name: string, labels: Record<string, string>): Promise<number> {
+  const r = await fetch(`${s.url}/metrics`);
+  expect(r.status).toBe(200);
+  const family = parsePrometheusTextFormat(await r.text()).find((f) => f.name === name);
+  return Number(family?.metrics.find((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v))?.value ?? 0);
+}
 
 interface Hit { path: string; headers: Record<string, string | string[] | undefined>; body: string }
 
@@ -85,6 +94,7 @@ describe('notifications end to end (embedded mode)', () => {
     await subscribe({ name: 'other env', eventTypes: ['*'], environments: ['prod1'], channel: { kind: 'webhook', url: `${hookBase}/c` } });
     await subscribe({ name: 'owners', eventTypes: ['deployment.failed'], clusters: ['infra'], channel: { kind: 'email' } });
 
+    const failedBefore = await metric(s, 'envmgr_deployments_total', { outcome: 'failed' });
     const r = await s.fetch('/api/v1/deployments', { method: 'POST', headers: json, body: JSON.stringify({ environment: 'dev1', service: 'Hello', version: '1.0.0' }) });
     expect(r.status, await r.clone().text()).toBe(202);
     const { id } = (await r.json()) as { id: string };
@@ -109,7 +119,36 @@ describe('notifications end to end (embedded mode)', () => {
     expect(smtp.mailbox).toHaveLength(1);
     expect(smtp.mailbox[0]).toMatchObject({ from: 'em@example.com', to: ['dev1-team@example.com'] });
     expect(smtp.mailbox[0]!.raw).toContain('deployment.failed');
+    // the requester is the actor of deployment.requested
+    expect(JSON.parse(hits.find((h) => h.path === '/b')!.body)).toMatchObject({ type: 'deployment.requested', actor: 'admin' });
+
+    // /metrics parses, and its counters moved with the deployment
+    expect(await metric(s, 'envmgr_deployments_total', { outcome: 'failed' })).toBe(failedBefore + 1);
+    expect(await metric(s, 'envmgr_http_requests_total', { method: 'POST', route: '/api/v1/deployments', status: '202' })).toBe(1);
+    expect(await metric(s, 'envmgr_event_deliveries_total', { result: 'delivered' })).toBeGreaterThanOrEqual(3);
+    expect(await metric(s, 'envmgr_job_lock_held', { job: 'notifications' })).toBe(1);
   }, 60_000);
+
+  it('reports each dependency in the health check, and is live and ready', async () => {
+    const r = await fetch(`${s.url}/api/v1/diagnostics/healthcheck`);
+    expect(r.status).toBe(200);
+    const report = (await r.json()) as { status: string; checks: { name: string; status: string; latencyMs: number }[] };
+    expect(report.status).toBe('ok');
+    expect(report.checks.map((c) => [c.name, c.status])).toEqual([['store', 'up'], ['registry', 'up'], ['blobs', 'up'], ['lock', 'up'], ['event-log', 'up'], ['smtp', 'up']]);
+    expect(report.checks.every((c) => typeof c.latencyMs === 'number')).toBe(true);
+    expect((await fetch(`${s.url}/api/v1/diagnostics/liveness`)).status).toBe(200);
+    expect((await fetch(`${s.url}/api/v1/diagnostics/readiness`)).status).toBe(200);
+  });
+
+  it('tells subscribers when an environment is locked and unlocked, from the configuration audit', async () => {
+    await subscribe({ name: 'locks', eventTypes: ['environment.*'], environments: ['dev1'], channel: { kind: 'webhook', url: `${hookBase}/locks` } });
+    expect((await s.fetch('/api/v1/environments/dev1/deploy-lock', { method: 'PUT', headers: json, body: JSON.stringify({ reason: 'freeze' }) })).status).toBe(200);
+    expect((await s.fetch('/api/v1/environments/dev1/deploy-lock', { method: 'DELETE' })).status).toBe(200);
+    const locks = () => hits.filter((h) => h.path === '/locks').map((h) => JSON.parse(h.body) as { type: string; actor: string; data: { reason?: string } });
+    await waitFor('both lock events', async () => (locks().length >= 2 ? true : undefined), { timeoutMs: 15_000 });
+    expect(locks().map((e) => [e.type, e.actor])).toEqual([['environment.locked', 'admin'], ['environment.unlocked', 'admin']]);
+    expect(locks()[0]?.data.reason).toBe('freeze');
+  }, 30_000);
 
   it('delivers everything in order once a receiver that was down comes back', async () => {
     await subscribe({ name: 'toggles', eventTypes: ['traffic.toggled'], channel: { kind: 'webhook', url: `${hookBase}/ordered` } });

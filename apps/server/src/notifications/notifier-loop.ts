@@ -1,4 +1,4 @@
-import { deliveryPass, fanOutPass, recordEvent, type DeliveryPassResult, type NotificationDeps } from '@envmgr/app';
+import { deliveryPass, fanOutPass, publishToTopics, recordConfigChanges, recordEvent, recordScheduleActions, type DeliveryPassResult, type NotificationDeps } from '@envmgr/app';
 import type { HttpLogger } from '@envmgr/http';
 import type { EventBus, Lock } from '@envmgr/ports';
 
@@ -53,9 +53,15 @@ export function startNotifierLoop(
     const lease = await opts.lock.tryAcquire(LOCK, opts.holder, Math.max(30_000, opts.intervalMs * 3));
     leader = lease.acquired;
     if (!leader) return opts.intervalMs;
+    // the feeds fail alone: a store that cannot be read now must not hold up deliveries
+    const feed = (name: string, run: () => Promise<unknown>) => run().catch((err: unknown) => opts.logger.error({ err, feed: name }, 'notifications: a feed failed; it is retried'));
+    await feed('config-audit', () => recordConfigChanges(deps));
+    await feed('schedule-actions', () => recordScheduleActions(deps));
     await fanOutPass(deps);
     const r = await deliveryPass(deps);
     opts.hooks?.onPass?.(r);
+    const topics = await publishToTopics(deps);
+    if (topics.error) opts.logger.warn({ error: topics.error, published: topics.published }, 'notifications: publishing to SNS failed; it is retried');
     if (r.delivered + r.failed + r.dead > 0) return 0;
     // sleep until the next retry falls due, or the interval
     const next = (await deps.store.listDeliveries({ state: 'pending', limit: 200 })).reduce((min, d) => Math.min(min, d.nextAttemptAtMs), Number.POSITIVE_INFINITY);

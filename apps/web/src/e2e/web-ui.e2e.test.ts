@@ -186,6 +186,55 @@ describe.skipIf(!hasChromium || !hasServer)('web UI end to end (chromium against
     await checkPage(page, '10-deployments');
   }, 60_000);
 
+  it('edits configuration with the schema-checked form, and visits admin, tokens, savings and the schedule', async () => {
+    await page.getByRole('link', { name: 'Configuration' }).click();
+    await page.getByRole('heading', { name: 'Configuration' }).waitFor();
+    await page.getByRole('link', { name: 'Environments', exact: true }).last().click();
+    await page.getByRole('link', { name: 'dev2', exact: true }).click();
+    await page.getByRole('heading', { name: 'Environment dev2' }).waitFor();
+    // a schema error is shown at its field and nothing is sent
+    await page.getByLabel('Value.OwningCluster (required)').fill('');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.locator('.field-error').first().waitFor();
+    await page.getByLabel('Value.OwningCluster (required)').fill('Infra');
+    await page.getByLabel('Value.Description').fill('edited in the form');
+    // someone else saves first: the conflict shows their change, and the edit is re-applied on top of it
+    const theirs = { EnvironmentName: 'dev2', Version: 1, Value: { EnvironmentType: 'Dev', OwningCluster: 'Infra', DeploymentMap: 'Standard', AlertSettings: 'ServiceOwner' } };
+    expect((await em.api('/api/v1/config/environments/dev2', { method: 'PUT', body: theirs })).status).toBeLessThan(300);
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('heading', { name: 'Changed by someone else' }).waitFor();
+    await checkPage(page, '12-config-conflict');
+    await page.getByRole('button', { name: /^Re-apply my edits/ }).click();
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Saved as version 3');
+    const saved = (await (await em.api('/api/v1/config/environments/dev2')).json()) as { Value: Record<string, unknown> };
+    expect(saved.Value).toMatchObject({ Description: 'edited in the form', AlertSettings: 'ServiceOwner' });
+
+    await page.getByRole('link', { name: 'Admin' }).click();
+    await page.getByRole('table', { name: 'Users' }).waitFor();
+    await checkPage(page, '13-admin');
+    await page.getByRole('link', { name: 'API tokens' }).click();
+    await page.getByLabel('What it is for').fill('e2e');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const secret = await page.getByLabel('Token secret').inputValue();
+    expect(secret).toMatch(/^emt_/);
+    await checkPage(page, '14-tokens');
+    await page.getByRole('button', { name: 'Done' }).click();
+    expect(await page.locator('body').textContent()).not.toContain(secret);
+
+    await page.getByRole('link', { name: 'Savings' }).click();
+    await page.getByRole('img', { name: /per environment/ }).waitFor();
+    await checkPage(page, '15-savings');
+
+    await page.goto(`${em.url}/environments/dev1`);
+    await page.getByRole('heading', { name: 'Schedule', exact: true }).waitFor();
+    await page.getByLabel('What if the time were').fill('2030-01-07T10:00');
+    await expect.poll(() => page.getByTestId('schedule-answer').textContent()).toContain('2030');
+    await page.getByRole('button', { name: 'Override' }).click();
+    await expect.poll(() => page.locator('[aria-labelledby="schedule-override"] p').first().textContent()).toContain('Kept on until');
+    await checkPage(page, '16-environment-schedule');
+  }, 60_000);
+
   it('hides deploying from a reader, whose direct call gets the 403 reason', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('User name').fill('reader');

@@ -1,10 +1,11 @@
 import { useState } from 'react';
-import type { EnvironmentServersDto } from '@envmgr/api-contract';
 import { Problem } from '../components/problem.js';
-import { useLoad } from '../components/use-load.js';
+import { collect, useLoad } from '../components/use-load.js';
 import { Link, pathOf } from '../router.js';
 import { useClient, useSession } from '../session/session.js';
 import { scheduleText, State } from './environments.js';
+import { EnvironmentSchedule } from './environment-schedule.js';
+import { Health, ServersView } from './servers-view.js';
 
 /** One environment: its operations state and toggles, its schedule (with a what-if time) and its servers. */
 export function EnvironmentPage({ name }: { name: string }) {
@@ -13,6 +14,16 @@ export function EnvironmentPage({ name }: { name: string }) {
   const ops = useLoad(() => client.environmentOps(name), [client, name]);
   const servers = useLoad(() => client.environmentServers(name), [client, name]);
   const services = useLoad(() => client.environmentServices(name), [client, name]);
+  // which instances are in maintenance: only asked for when the user may change it
+  const mayMaintain = can('PUT', '/instances/any/maintenance');
+  const maintenance = useLoad(
+    async () => (mayMaintain ? new Set((await collect(client.listAllInstances({ environment: name, maintenance: true }))).map((i) => i.id)) : undefined),
+    [client, name, mayMaintain],
+  );
+  const serversChanged = () => {
+    servers.reload();
+    maintenance.reload();
+  };
   const [error, setError] = useState<unknown>();
   const [reason, setReason] = useState('');
   const act = async (what: () => Promise<unknown>) => {
@@ -76,7 +87,7 @@ export function EnvironmentPage({ name }: { name: string }) {
           <Problem error={error} />
         </section>
       )}
-      <ScheduleWhatIf name={name} />
+      <EnvironmentSchedule name={name} onChanged={ops.reload} />
       <section aria-labelledby="services">
         <h2 id="services">Services</h2>
         <Problem error={services.error} />
@@ -111,92 +122,10 @@ export function EnvironmentPage({ name }: { name: string }) {
       <section aria-labelledby="servers">
         <h2 id="servers">Servers</h2>
         <Problem error={servers.error} />
-        {servers.data && <ServersView servers={servers.data} />}
+        {servers.data && <ServersView servers={servers.data} maintenance={maintenance.data} onChanged={serversChanged} />}
       </section>
     </>
   );
 }
 
-export function Health({ status }: { status: string }) {
-  return <span className={`health health-${status}`}>{status}</span>;
-}
-
-/** Groups, their instances and the services on each (version, slice, health). */
-export function ServersView({ servers }: { servers: EnvironmentServersDto }) {
-  if (servers.groups.length === 0) return <p>No server groups.</p>;
-  return (
-    <>
-      {servers.groups.map((g) => (
-        <table key={g.name} className="servers">
-          <caption>
-            Group <strong>{g.name}</strong> · role {g.role ?? '—'} · size {g.size.min}/{g.size.desired}/{g.size.max} · {g.converged ? 'converged' : 'not converged'}
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Instance</th>
-              <th scope="col">State</th>
-              <th scope="col">Address</th>
-              <th scope="col">Services (version, slice, health)</th>
-            </tr>
-          </thead>
-          <tbody>
-            {g.instances.map((i) => (
-              <tr key={i.id}>
-                <th scope="row">{i.name || i.id}</th>
-                <td>
-                  {i.state}
-                  {i.lifecycle && ` · ${i.lifecycle}`}
-                  {i.health && ` · ${i.health}`}
-                </td>
-                <td>{i.address ?? '—'}</td>
-                <td>
-                  {i.services.length === 0 && '—'}
-                  {i.services.map((s) => (
-                    <div key={s.serviceId}>
-                      {s.service} {s.version ?? '?'} ({s.slice}) <Health status={s.status} />
-                      {!s.matchesTarget && ' · differs from target'}
-                    </div>
-                  ))}
-                  {i.differences.map((d) => (
-                    <div key={d.message} className="hint">
-                      {d.message}
-                    </div>
-                  ))}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ))}
-    </>
-  );
-}
-
-/** What the environment's schedule says now, or at a chosen time. */
-function ScheduleWhatIf({ name }: { name: string }) {
-  const client = useClient();
-  const [at, setAt] = useState('');
-  const iso = at ? new Date(at).toISOString() : undefined;
-  const status = useLoad(() => client.scheduleStatus(name, iso), [client, name, iso]);
-  return (
-    <section aria-labelledby="schedule">
-      <h2 id="schedule">Schedule status</h2>
-      <div className="toolbar">
-        <label htmlFor="what-if">What if the time were</label>
-        <input id="what-if" type="datetime-local" value={at} onChange={(e) => setAt(e.target.value)} />
-        {at && (
-          <button type="button" onClick={() => setAt('')}>
-            Now
-          </button>
-        )}
-      </div>
-      <Problem error={status.error} />
-      {status.data && (
-        <p aria-live="polite">
-          <strong>{status.data.Status}</strong> at {new Date(status.data.at).toLocaleString()} ({status.data.source}: {status.data.schedule || 'no schedule'}) —{' '}
-          {status.data.reason}
-        </p>
-      )}
-    </section>
-  );
-}
+export { Health, ServersView } from './servers-view.js';

@@ -6,7 +6,7 @@ export interface FakeAnswer {
   body?: unknown;
 }
 
-export type FakeRoutes = Record<string, FakeAnswer | ((body: unknown) => FakeAnswer)>;
+export type FakeRoutes = Record<string, FakeAnswer | ((body: unknown, headers: Readonly<Record<string, string>>) => FakeAnswer)>;
 
 /** A problem+json body as the server sends it. */
 export function problem(status: number, code: string, detail: string, extra: Record<string, unknown> = {}): FakeAnswer {
@@ -24,7 +24,7 @@ export function fakeClient(routes: FakeRoutes): { client: EnvMgrClient; calls: s
     const key = `${init.method} ${decodeURIComponent(path)}`;
     calls.push(key);
     const route = routes[key];
-    const answer = typeof route === 'function' ? route(init.body ? JSON.parse(init.body) : undefined) : (route ?? problem(404, 'route-not-found', `no route ${key}`));
+    const answer = typeof route === 'function' ? route(init.body ? JSON.parse(init.body) : undefined, init.headers) : (route ?? problem(404, 'route-not-found', `no route ${key}`));
     const status = answer.status ?? 200;
     const text = answer.body === undefined ? '' : JSON.stringify(answer.body);
     return { status, ok: status < 300, headers: { get: (name: string) => (name.toLowerCase() === 'content-type' ? 'application/json' : null) }, text: async () => text };

@@ -1,3 +1,11 @@
 export { createStsAccountCredentials, type StsAccountCredentialsOptions } from './sts-account-credentials.js';
 export { applyIamSetup, type AppliedChange, type ApplyIamOptions, type RoleToApply } from './iam-setup-applier.js';
 export { createAccountIamClients, type AccountIamClientsOptions } from './account-iam-clients.js';
+export { createAwsCompute, type AwsComputeOptions } from './compute/aws-compute.js';
+export { renderAgentUserData, type AgentBootstrap } from './compute/agent-user-data.js';
+export type { AwsClients } from './compute/aws-reads.js';
+export { launchTemplateNameOf, securityGroupNamesOf, type LaunchResolution } from './compute/launch-template.js';
+export { createMultiAccountCompute, type AccountCompute, type AccountHealth, type MultiAccountCompute, type MultiAccountComputeOptions } from './compute/multi-account-compute.js';
+export { createComputeInventory, readAccountSnapshot, type AccountFreshness, type AccountSnapshot, type ComputeInventory, type ComputeInventoryOptions, type ServersView } from './compute/compute-inventory.js';
+export { createTokenBucket, type RequestBudget } from './compute/request-budget.js';
+export { createAwsComputeEstate, type AwsComputeEstate, type AwsComputeEstateOptions } from './compute/aws-compute-estate.js';

@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 
 /** Whether the moto server is installed; tests that need it skip with a warning otherwise. */
 export function hasMotoServer(): boolean {
@@ -22,10 +23,20 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts `moto_server` on a free loopback port and waits until it answers. */
-export async function startMotoServer(): Promise<MotoServer> {
+/**
+ * Python path that makes moto's Auto Scaling honour suspended processes as AWS does (see the file for what exactly);
+ * the Compute contract needs it.
+ */
+const MOTO_FIDELITY_DIR = fileURLToPath(new URL('../moto-fidelity', import.meta.url));
+
+/**
+ * Starts `moto_server` on a free loopback port and waits until it answers. With `asgFidelity`, moto's Auto Scaling
+ * is patched to honour suspended Launch/Terminate processes and to catch up on resume (moto-fidelity/sitecustomize.py).
+ */
+export async function startMotoServer(opts: { asgFidelity?: boolean } = {}): Promise<MotoServer> {
   const port = await freePort();
-  const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  const env = opts.asgFidelity ? { ...process.env, PYTHONPATH: [MOTO_FIDELITY_DIR, process.env['PYTHONPATH']].filter(Boolean).join(':') } : process.env;
+  const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore', env });
   const endpoint = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -82,3 +93,5 @@ export async function startRefusingStsProxy(target: string, refusedAccount: stri
   const { port } = server.address() as AddressInfo;
   return { endpoint: `http://127.0.0.1:${port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
+
+export { MOTO_CHILDREN, MOTO_MASTER, motoAccountClients, motoGroupMembers, motoCredentials, prepareMotoAccount, TEST_IMAGE } from './compute/moto-estate.js';

@@ -38,7 +38,12 @@ export interface TableNames {
   /** The audit chain and its head. */
   audit: string;
   locks: string;
+  /** Deployment records and the claims that keep one active deployment per environment and service. */
   deployments: string;
+  /** Password hashes, API tokens (hashed) and security events: kept apart from configuration and its audit. */
+  credentials: string;
+  /** The scheduler's action log. */
+  scheduleActions: string;
   /** Every name, for creating and checking. */
   all(): string[];
 }
@@ -50,6 +55,8 @@ export function tableNames(prefix = ''): TableNames {
     audit: `${prefix}InfraChangeAudit`,
     locks: `${prefix}InfraLocks`,
     deployments: `${prefix}InfraDeployments`,
+    credentials: `${prefix}InfraCredentials`,
+    scheduleActions: `${prefix}InfraScheduleActions`,
   };
   return {
     ...names,
@@ -100,22 +107,27 @@ function definitionOf(names: TableNames, table: string): Definition {
     case names.locks:
       return { AttributeDefinitions: [{ AttributeName: 'Name', AttributeType: S }], KeySchema: hashRange('Name') };
     case names.deployments:
+      // a sparse index of the active deployments, so that the driver's passes read only those
       return {
         AttributeDefinitions: [
           { AttributeName: 'Pk', AttributeType: S },
           { AttributeName: 'Feed', AttributeType: S },
+          { AttributeName: 'ActiveFeed', AttributeType: S },
           { AttributeName: 'Order', AttributeType: S },
         ],
         KeySchema: hashRange('Pk'),
-        GlobalSecondaryIndexes: [gsi('byTime', 'Feed', 'Order')],
+        GlobalSecondaryIndexes: [gsi('byTime', 'Feed', 'Order'), gsi('byActive', 'ActiveFeed', 'Order')],
       };
+    case names.credentials:
+    case names.scheduleActions:
+      return { AttributeDefinitions: [{ AttributeName: 'Pk', AttributeType: S }, { AttributeName: 'Sk', AttributeType: S }], KeySchema: hashRange('Pk', 'Sk') };
     default:
       return ITEM;
   }
 }
 
-/** The tables of one adapter: the config store's, the lock's or the deployment store's. */
-export type TableGroup = 'config' | 'locks' | 'deployments';
+/** The tables of one adapter: the config store's, the lock's, the deployment store's, ... */
+export type TableGroup = 'config' | 'locks' | 'deployments' | 'credentials' | 'schedule-actions';
 
 export interface StorageOptions {
   client: DynamoDBClient;
@@ -127,10 +139,13 @@ export interface StorageOptions {
 
 function selected(names: TableNames, only: readonly TableGroup[] | undefined): string[] {
   if (!only) return names.all();
+  const own = [names.locks, names.deployments, names.credentials, names.scheduleActions];
   const groups: Record<TableGroup, string[]> = {
-    config: names.all().filter((n) => n !== names.locks && n !== names.deployments),
+    config: names.all().filter((n) => !own.includes(n)),
     locks: [names.locks],
     deployments: [names.deployments],
+    credentials: [names.credentials],
+    'schedule-actions': [names.scheduleActions],
   };
   return only.flatMap((g) => groups[g]);
 }

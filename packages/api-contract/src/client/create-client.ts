@@ -10,6 +10,7 @@ import { createServiceStateApi, type ServiceStateApi } from '../service-state/se
 import { createScheduleApi, type ScheduleApi } from '../scheduling/schedule-client.js';
 import { createTrafficApi, type TrafficApi } from '../traffic/traffic-client.js';
 import { createSubscriptionsApi, type SubscriptionsApi } from '../notifications/subscriptions-client.js';
+import { createBackupApi, type BackupApi } from '../backup/backup-client.js';
 
 export interface ClientOptions {
   /** The server's origin, e.g. `http://127.0.0.1:8080` (routes live under `/api/v1/`). */
@@ -31,7 +32,7 @@ export interface ClientOptions {
  * and `requestId`; no answer at all is code `unreachable` (status 0); a body that breaks the contract is
  * `invalid-response`.
  */
-export interface EnvMgrClient extends ConfigApi, TransferApi, AuditApi, IdentityApi, EnvironmentsApi, OperationsApi, ServiceStateApi, TrafficApi, ScheduleApi, SubscriptionsApi {
+export interface EnvMgrClient extends ConfigApi, TransferApi, AuditApi, IdentityApi, EnvironmentsApi, OperationsApi, ServiceStateApi, TrafficApi, ScheduleApi, SubscriptionsApi, BackupApi {
   /** Deployments: request, list, follow, cancel, redeploy, roll back. */
   deployments: DeploymentsApi;
 }
@@ -55,6 +56,7 @@ export function createClient(opts: ClientOptions): EnvMgrClient {
     ...createOperationsApi(send),
     ...createScheduleApi(send),
     ...createSubscriptionsApi(send),
+    ...createBackupApi(send),
     ...createDeploymentsApi(send, { baseUrl: opts.baseUrl, fetch: opts.fetch, headers }),
   };
 }

@@ -29,6 +29,8 @@ export function publishDeployment(deps: { events: EventBus }, d: Deployment): vo
       environment: d.plan.environment,
       service: d.plan.service,
       version: d.plan.version,
+      // who asked: the event log's actor of `deployment.requested` (docs/notifications.md)
+      ...(d.request.requestedBy !== undefined ? { user: d.request.requestedBy } : {}),
       ...(d.reason !== undefined ? { reason: d.reason } : {}),
       lastLog: d.log[d.log.length - 1] ?? '',
       nodes: deploymentNodesView(d),

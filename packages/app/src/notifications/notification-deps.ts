@@ -1,5 +1,5 @@
 import type { RetryPolicy } from '@envmgr/domain';
-import type { Clock, ConfigStore, IdSource, Mailer, NotificationStore, WebhookSender } from '@envmgr/ports';
+import type { Clock, ConfigStore, IdSource, Mailer, NotificationStore, ScheduleActionLog, TopicPublisher, WebhookSender } from '@envmgr/ports';
 
 /** What the notification use cases and jobs work with. */
 export interface NotificationDeps {
@@ -18,7 +18,17 @@ export interface NotificationDeps {
   retry: RetryPolicy;
   /** How long a receiver may take to answer one webhook. */
   webhookTimeoutMs: number;
+  /** The scheduler's action log, read for `schedule.action` events; without it there are none. */
+  scheduleActions?: ScheduleActionLog | undefined;
+  /** EM's SNS topics (AWS mode); without it nothing is published to topics. */
+  topics?: TopicPublisher | undefined;
 }
 
 /** The name of the fan-out's cursor in the event log. */
 export const FANOUT_CURSOR = 'fanout';
+/** The next config audit position to read, plus one (0: never read; the feed then starts at the chain's head). */
+export const CONFIG_AUDIT_CURSOR = 'config-audit';
+/** The time (ms) of the last scheduler action read (0: never read; the feed then starts now). */
+export const SCHEDULE_ACTIONS_CURSOR = 'schedule-actions';
+/** The last event published to the SNS topics. */
+export const TOPICS_CURSOR = 'sns';

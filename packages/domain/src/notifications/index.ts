@@ -4,3 +4,4 @@ export * from './retry-schedule.js';
 export * from './subscription.js';
 export * from './ownership.js';
 export * from './domain-event.js';
+export * from './feed-events.js';

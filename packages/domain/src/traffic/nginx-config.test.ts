@@ -168,3 +168,26 @@ describe('nginx syntax checks', () => {
     else expect(got).toContain(expected);
   });
 });
+
+describe('renderNginxConfig with the registry\'s instances (envmgr edge --registry)', () => {
+  it('writes one server per passing instance of a registry host, with the host\'s weight and state; a down placeholder when none passes', () => {
+    const u = upstream('c50', 'c50-search', {
+      Hosts: [
+        { DnsName: 'c50-Search-blue', Port: 40100, State: 'up', Weight: 90 },
+        { DnsName: 'c50-Search-green', Port: 40101, State: 'down' },
+      ],
+    });
+    const instances = new Map([['c50-Search-blue', [{ address: '127.0.0.1', port: 41002 }, { address: '127.0.0.1', port: 41000 }]]]);
+    const r = renderNginxConfig(source({ upstreams: [u] }), { registryDomain: 'service.consul', instances: (n) => instances.get(n) });
+    if (!r.ok) throw new Error(problems(r).join('\n'));
+    expect(r.text).toContain('    server 127.0.0.1:41000 weight=90; # c50-Search-blue\n    server 127.0.0.1:41002 weight=90; # c50-Search-blue\n');
+    expect(r.text).toContain('    server 127.0.0.1:40101 down; # c50-Search-green: no passing instance\n');
+    expect(r.text).not.toContain('service.consul');
+  });
+
+  it('refuses an instance address that is not one nginx argument', () => {
+    const u = upstream('c50', 'c50-search', { Hosts: [{ DnsName: 'c50-Search-blue', Port: 40100 }] });
+    const r = renderNginxConfig(source({ upstreams: [u] }), { registryDomain: '', instances: () => [{ address: '127.0.0.1; include /etc/passwd', port: 1 }] });
+    expect(problems(r).join('\n')).toContain('Value.Hosts.0.DnsName');
+  });
+});

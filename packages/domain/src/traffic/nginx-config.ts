@@ -25,6 +25,13 @@ export interface NginxRenderOptions {
    * string writes registry names as they are. Dotted names are always written as they are.
    */
   registryDomain: string;
+  /**
+   * The passing instances of each registry name (`address:port`), when the caller read them from the registry
+   * itself (`envmgr edge --registry`): a host with a registry name is then written as one `server` line per
+   * instance (each with the host's weight and state), instead of one DNS name. Undefined for a name: no instance
+   * passes, and the host is written as a `down` placeholder so that the upstream block stays valid.
+   */
+  instances?: (registryName: string) => readonly { address: string; port: number }[] | undefined;
 }
 
 /** A value nginx could not take, or that would change the file's structure. */
@@ -143,7 +150,7 @@ function renderUpstream(r: Renderer, u: JsonObject, opts: NginxRenderOptions): s
   }
   const hosts = objects(valueAt(u, 'Value.Hosts'));
   if (hosts.length === 0) r.problem('Value.Hosts', 'lists no host; nginx refuses an empty upstream');
-  for (const { value: h, i } of hosts) lines.push(`    ${serverLine(r, h, `Value.Hosts.${i}`, opts)}`);
+  for (const { value: h, i } of hosts) for (const line of serverLines(r, h, `Value.Hosts.${i}`, opts)) lines.push(`    ${line}`);
   const keepalive = valueAt(u, 'Value.UpStreamKeepalives');
   if (typeof keepalive === 'number' && keepalive > 0) lines.push(`    keepalive ${Math.floor(keepalive)};`);
   for (const field of ['PersistenceMethod', 'SlowStart']) {
@@ -153,18 +160,27 @@ function renderUpstream(r: Renderer, u: JsonObject, opts: NginxRenderOptions): s
   return lines.join('\n');
 }
 
-/** `server <host>:<port> [weight=] [max_fails=] [fail_timeout=] [down];` — a down host stays, marked `down`. */
-function serverLine(r: Renderer, h: JsonObject, path: string, opts: NginxRenderOptions): string {
+/**
+ * `server <host>:<port> [weight=] [max_fails=] [fail_timeout=] [down];` — a down host stays, marked `down`. With
+ * `opts.instances`, a registry host is one such line per passing instance (a `down` placeholder when none passes).
+ */
+function serverLines(r: Renderer, h: JsonObject, path: string, opts: NginxRenderOptions): string[] {
   const dnsName = typeof h.DnsName === 'string' ? h.DnsName : '';
   if (typeof h.Port !== 'number' || !Number.isInteger(h.Port) || h.Port < 1 || h.Port > 65535) r.problem(`${path}.Port`, `must be a port 1-65535, got ${JSON.stringify(h.Port ?? null)}`);
   r.arg(`${path}.DnsName`, dnsName);
-  const address = isRegistryName(dnsName) && opts.registryDomain !== '' ? `${dnsName}.${opts.registryDomain}` : dnsName;
-  const params = [`${address}:${JSON.stringify(h.Port ?? null)}`];
+  const params: string[] = [];
   if (typeof h.Weight === 'number' && h.Weight !== 1) params.push(`weight=${h.Weight}`);
   if (typeof h.MaxFails === 'number') params.push(`max_fails=${h.MaxFails}`);
   if (typeof h.FailTimeout === 'string') params.push(`fail_timeout=${r.arg(`${path}.FailTimeout`, h.FailTimeout)}`);
-  if (h.State === 'down') params.push('down');
-  return `server ${params.join(' ')};`;
+  const down = h.State === 'down' ? ['down'] : [];
+  if (isRegistryName(dnsName) && opts.instances) {
+    const found = [...(opts.instances(dnsName) ?? [])].sort((a, b) => a.address.localeCompare(b.address) || a.port - b.port);
+    // nginx refuses an upstream without servers: a host without a passing instance keeps a place, marked down
+    if (found.length === 0) return [`server 127.0.0.1:${JSON.stringify(h.Port ?? null)} down; # ${dnsName}: no passing instance`];
+    return found.map((e) => `server ${r.arg(`${path}.DnsName`, `${e.address}:${e.port}`)}${[...params, ...down].map((p) => ` ${p}`).join('')}; # ${dnsName}`);
+  }
+  const address = isRegistryName(dnsName) && opts.registryDomain !== '' ? `${dnsName}.${opts.registryDomain}` : dnsName;
+  return [`server ${[`${address}:${JSON.stringify(h.Port ?? null)}`, ...params, ...down].join(' ')};`];
 }
 
 // ---- server blocks --------------------------------------------------------------------------------------------------

@@ -35,3 +35,18 @@ export interface Mailer {
   verify(): Promise<boolean>;
   close(): Promise<void>;
 }
+
+/** A message to one of EM's topics (SNS in AWS mode): the event as JSON, with its type and id as attributes. */
+export interface TopicMessage {
+  /** The topic's name (`DeploymentComplete`, …); the adapter knows where it lives. */
+  topic: string;
+  /** Short, for email subscribers of the topic (SNS limits it to 100 characters). */
+  subject: string;
+  body: string;
+  attributes: Record<string, string>;
+}
+
+/** Publishes to topics. Like `WebhookSender`, returns a failure (with a short reason) instead of throwing. */
+export interface TopicPublisher {
+  publish(message: TopicMessage): Promise<{ ok: true } | { ok: false; error: string }>;
+}

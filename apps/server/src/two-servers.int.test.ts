@@ -1,0 +1,126 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createTables } from '@envmgr/adapter-store-dynamodb';
+import { dynamoDbLocalMissing, lockHolders, startDynamoDbLocal, type DynamoDbLocal } from '@envmgr/adapter-store-dynamodb/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from './testing.js';
+
+// Issue 9 item 4: two EM server processes on one DynamoDB (Local here) both serve the API and share sign-ins;
+// the jobs run on the holder of the DynamoDB lock only, and when the holder dies (kill -9) the other takes over.
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const SERVER = join(ROOT, 'apps/server/bin/envmgr-server.js');
+const BUILT = join(ROOT, 'apps/server/dist/main.js');
+const PASSWORD = 'two-servers-password-1';
+const PREFIX = 'ha-';
+/** The driver's lease (packages/app deployments/driver.ts); the survivor must take over within it. */
+const DRIVER_LEASE_MS = 15_000;
+
+const missing = dynamoDbLocalMissing() ?? (existsSync(BUILT) ? undefined : 'apps/server is not built (npx tsc -b)');
+if (missing) console.warn(`two-servers.int.test.ts skipped: ${missing}`);
+
+interface Em {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+}
+
+describe.skipIf(missing !== undefined)('two EM servers on one DynamoDB', () => {
+  let local: DynamoDbLocal;
+  let client: ReturnType<DynamoDbLocal['client']>;
+  let dir: string;
+  const ems: Em[] = [];
+
+  const start = async (name: string): Promise<Em> => {
+    const child = spawn(process.execPath, [SERVER], {
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+        ENVMGR_STORE: 'dynamodb',
+        ENVMGR_AWS_REGION: 'eu-west-1',
+        ENVMGR_DYNAMODB_ENDPOINT: local.endpoint,
+        ENVMGR_TABLE_PREFIX: PREFIX,
+        ENVMGR_DATA_DIR: join(dir, name),
+        ENVMGR_PORT: '0',
+        ENVMGR_REGISTRY_PORT: '0',
+        ENVMGR_EDGE_PORT: 'off',
+        ENVMGR_ADMIN_PASSWORD: PASSWORD,
+        // both servers sign the same tokens, as servers behind one load balancer must
+        ENVMGR_JWT_SECRET: 'a-shared-signing-secret-of-the-two-servers',
+        ENVMGR_SCHEDULER: 'what-if',
+        ENVMGR_DRIVER_INTERVAL_MS: '200',
+        ENVMGR_LOG_LEVEL: 'warn',
+      },
+    });
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+    const url = await waitFor('the server to listen', async () => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1], { timeoutMs: 60_000, lastSeen: () => out });
+    const em = { child, url, output: () => out };
+    ems.push(em);
+    return em;
+  };
+
+  /** The holder of each lock (a server's `envmgr-<pid>-...` name) whose lease has not run out. */
+  const holders = () => lockHolders(client, { tablePrefix: PREFIX, nowMs: Date.now() });
+  const pidOf = (holder: string | undefined) => Number(/^envmgr-(\d+)-/.exec(holder ?? '')?.[1]);
+
+  beforeAll(async () => {
+    local = await startDynamoDbLocal();
+    client = local.client();
+    await createTables({ client, tablePrefix: PREFIX });
+    dir = await mkdtemp(join(tmpdir(), 'envmgr-ha-'));
+  }, 90_000);
+
+  afterAll(async () => {
+    for (const em of ems) {
+      if (em.child.exitCode !== null || em.child.signalCode !== null) continue;
+      const exited = new Promise((r) => em.child.once('exit', r));
+      em.child.kill('SIGTERM');
+      const timer = setTimeout(() => em.child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    client?.destroy();
+    await local?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('serves the API from both, runs the jobs on one, and moves them to the other when it dies', async () => {
+    const a = await start('a');
+    const b = await start('b');
+
+    // a sign-in on one server is good on the other: users, tokens and the signing key are shared
+    const signIn = await fetch(`${a.url}/api/v1/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: PASSWORD }) });
+    expect(signIn.status).toBe(200);
+    const { token } = (await signIn.json()) as { token: string };
+    const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const created = await fetch(`${b.url}/api/v1/config/clusters`, { method: 'POST', headers: auth, body: JSON.stringify({ ClusterName: 'Infra', Value: { ShortName: 'IN' } }) });
+    expect(created.status).toBe(201);
+    expect(await (await fetch(`${a.url}/api/v1/config/clusters/Infra`, { headers: auth })).json()).toMatchObject({ ClusterName: 'Infra', Version: 1 });
+
+    // the deployment driver runs on exactly one of them: one unexpired lease, held by one of the two processes
+    const pids = [a.child.pid, b.child.pid];
+    const first = await waitFor('a server to hold the driver lock', async () => (await holders())['deployment-driver'], { lastSeen: () => ems.map((e) => e.output()) });
+    expect(pids).toContain(pidOf(first));
+    const holder = pidOf(first) === a.child.pid ? a : b;
+    const survivor = holder === a ? b : a;
+
+    holder.child.kill('SIGKILL');
+    const killedAt = Date.now();
+    const next = await waitFor('the other server to take the driver lock over', async () => {
+      const h = (await holders())['deployment-driver'];
+      return pidOf(h) === survivor.child.pid ? h : undefined;
+    }, { timeoutMs: DRIVER_LEASE_MS + 10_000, intervalMs: 250, lastSeen: () => survivor.output() });
+    // within the lease (plus a pass): the killed holder never released it, so this is the lease running out
+    expect(Date.now() - killedAt).toBeLessThan(DRIVER_LEASE_MS + 5_000);
+    expect(next).not.toBe(first);
+
+    // the survivor keeps serving, with the token the dead server issued
+    expect((await fetch(`${survivor.url}/api/v1/config/clusters/Infra`, { headers: auth })).status).toBe(200);
+  }, 120_000);
+});

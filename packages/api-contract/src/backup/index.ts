@@ -1,0 +1,2 @@
+export * from './backup-schemas.js';
+export { createBackupApi, type BackupApi } from './backup-client.js';
