@@ -10,6 +10,7 @@ import { ensureWebBuilt, isServerBuilt, ROOT, startEmServer, uploadExamplePackag
 // sign in as the bootstrap admin → create an environment → deploy the example service and watch it succeed live →
 // toggle a slice → see the audit entry and revert it; a reader sees no deploy button and gets the 403 reason.
 // Every main page is checked with axe-core and saved as a screenshot under apps/web/test-output/.
+// needs-sqlite: it starts an EM server process (.ci/run runs it with the SQLite tests on Node 24).
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);

@@ -3,22 +3,39 @@ import type { App, AppEnv } from '../context.js';
 import { problem } from '../problems/problem.js';
 import { problemResponse } from '../problems/respond.js';
 
-const cache = new WeakMap<App, { pattern: RegExp; method: string }[]>();
+interface Route {
+  pattern: RegExp;
+  method: string;
+  /** Segments written out, not parameters: `/subscriptions/deliveries` is more specific than `/subscriptions/:id`. */
+  literals: number;
+}
 
-function routesOf(app: App): { pattern: RegExp; method: string }[] {
+const cache = new WeakMap<App, Route[]>();
+
+function routesOf(app: App): Route[] {
   let routes = cache.get(app);
   if (!routes) {
     routes = app.routes
       .filter((r) => r.method !== 'ALL')
-      .map((r) => ({ method: r.method, pattern: new RegExp(`^${r.path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:[^/]+/g, '[^/]+').replace(/\*/g, '.*')}$`) }));
+      .map((r) => ({
+        method: r.method,
+        pattern: new RegExp(`^${r.path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:[^/]+/g, '[^/]+').replace(/\*/g, '.*')}$`),
+        literals: r.path.split('/').filter((s) => s !== '' && !s.startsWith(':') && s !== '*').length,
+      }));
     cache.set(app, routes);
   }
   return routes;
 }
 
-/** A 405 with `Allow` when the path exists for other methods; undefined when the path is unknown. */
+/**
+ * A 405 with `Allow` when the path exists for other methods; undefined when the path is unknown. The methods are
+ * those of the most specific templates the path matches, as a router picks them: `/subscriptions/deliveries` allows
+ * what that route allows, not what `/subscriptions/{id}` does.
+ */
 export function methodNotAllowed(app: App, c: Context<AppEnv>): Response | undefined {
-  const allowed = [...new Set(routesOf(app).filter((r) => r.pattern.test(c.req.path)).map((r) => r.method))];
+  const matching = routesOf(app).filter((r) => r.pattern.test(c.req.path));
+  const most = Math.max(...matching.map((r) => r.literals));
+  const allowed = [...new Set(matching.filter((r) => r.literals === most).map((r) => r.method))];
   if (!allowed.length) return undefined;
   return problemResponse(
     problem(405, 'method-not-allowed', `${c.req.method} is not allowed on ${c.req.path}; use ${allowed.join(', ')}`, c.get('requestId'), { allowed }),

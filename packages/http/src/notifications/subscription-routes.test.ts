@@ -19,6 +19,13 @@ describe('subscription routes', () => {
     t = aTestApp({ notifications: deps });
   });
 
+  it('a wrong method on /subscriptions/deliveries allows what that route allows, not what /subscriptions/{id} does', async () => {
+    const r = await t.call('OPTIONS', '/api/v1/subscriptions/deliveries');
+    expect(r.status).toBe(405);
+    expect(r.headers.get('allow')).toBe('GET');
+    expect((await t.call('PATCH', '/api/v1/subscriptions/some-id')).headers.get('allow')).toBe('GET, PUT, DELETE');
+  });
+
   it('refuses a metadata or non-http webhook URL with the field path', async () => {
     for (const url of ['http://169.254.169.254/latest/meta-data', 'http://[fd00:ec2::254]/', 'ftp://hooks.example.com/']) {
       const r = await t.call('POST', S, { body: { name: 'x', eventTypes: ['*'], channel: { kind: 'webhook', url } } });
