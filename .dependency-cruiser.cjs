@@ -26,7 +26,7 @@ const TEST_FILE = '\\.test\\.tsx?$';
 /** Contract suites in ports: test support, run only through an adapter's test. */
 const CONTRACT_FILE = '^packages/ports/src/.+\\.contract\\.ts$';
 /** A package's test entry point (`@envmgr/x/testing`, STYLE §2): contract suites, fakes and test helpers. */
-const TESTING_ENTRY = `^${PKG}/src/testing\\.tsx?$`;
+const TESTING_ENTRY = `^${PKG}/src/testing[a-z0-9-]*\\.tsx?$`;
 const PORTS_TESTING = '^packages/ports/src/testing\\.ts$';
 /** Files that exist only to test: they may use vitest, fakes and builders. */
 const TEST_CODE = [TEST_FILE, CONTRACT_FILE, TESTING_ENTRY, TEST_SUPPORT];

@@ -21,12 +21,14 @@ type Log = (line: string) => void;
 const BENCHMARKS: { name: string; run: (log: Log) => Promise<BenchTable | BenchTable[]> }[] = [
   { name: 'latency', run: latencyBenchmark },
   { name: 'export-import', run: exportImportBenchmark },
+  { name: 'dynamodb-export-import', run: (log) => import('./export-import-dynamodb.js').then((m) => m.exportImportDynamoBenchmark(log)) },
   { name: 'agent', run: agentBenchmark },
   { name: 'deployments', run: deploymentBenchmark },
   { name: 'scheduling', run: schedulingBenchmark },
   { name: 'router', run: routerBenchmark },
   { name: 'web-servers-view', run: webUiBenchmark },
   { name: 'aws-inventory', run: awsInventoryBenchmark },
+  { name: 'notifications', run: (log) => import('./notifications.js').then((m) => m.notificationsBenchmark(log)) },
 ];
 const filter = process.argv[2];
 const RESULTS = fileURLToPath(new URL(`../../.bench/results${filter ? `-${filter.replace(/[^\w.-]/g, '_')}` : ''}.json`, import.meta.url));

@@ -94,6 +94,8 @@ async function buildPackages(): Promise<void> {
   const bye = join(examples, 'Bye-1.0.0');
   await cp(dirOf('1.0.0'), bye, { recursive: true });
   await writeFile(join(bye, 'build.json'), JSON.stringify({ service: 'Bye', version: '1.0.0', healthy: true }));
+  // Bye's deployment carries a trace context: its BeforeInstall shows what it was given
+  await writeFile(join(bye, 'hooks/before_install.sh'), '#!/bin/sh\necho "BeforeInstall: TRACEPARENT=${TRACEPARENT:-none}"\n', { mode: 0o755 });
 
   // a package without start/stop hooks: the agent's supervisor runs its `service.command`
   const sup = join(examples, 'Sup-1.0.0');
@@ -180,10 +182,13 @@ function startAgent(): ChildProcess {
 
 const roleKey = (svc: string) => `environments/${ENV}/roles/${ROLE}/services/${svc}/none`;
 
-async function setTarget(svc: string, version: string, deploymentId: string): Promise<void> {
+async function setTarget(svc: string, version: string, deploymentId: string, traceparent?: string): Promise<void> {
   await registry.kvPut(`environments/${ENV}/services/${svc}/${version}/installation`, JSON.stringify({ PackageBucket: 'local', PackageKey: `PACKAGES/${svc}/${version}/${svc}-${version}.zip`, InstallationTimeout: 1 }));
-  await registry.kvPut(roleKey(svc), JSON.stringify({ Name: svc, Version: version, Slice: 'none', DeploymentId: deploymentId, InstanceIds: [], Action: 'Install' }));
+  const trace = traceparent ? { TraceParent: traceparent } : {};
+  await registry.kvPut(roleKey(svc), JSON.stringify({ Name: svc, Version: version, Slice: 'none', DeploymentId: deploymentId, InstanceIds: [], Action: 'Install', ...trace }));
 }
+
+const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 
 async function nodeStatus(deploymentId: string): Promise<NodeDeploymentStatus | undefined> {
   const read = await registry.kvGet(`deployments/${deploymentId}/nodes/${INSTANCE}`);
@@ -288,13 +293,17 @@ describe('deployment agent, end to end', () => {
 
   it('installs Hello 1.0.0 and Bye 1.0.0 side by side, registered, healthy, with Success statuses and logs', async () => {
     await setTarget('Hello', '1.0.0', 'd1');
-    await setTarget('Bye', '1.0.0', 'd2');
+    await setTarget('Bye', '1.0.0', 'd2', TRACEPARENT);
     const [s1, s2] = [await finalStatus('d1'), await finalStatus('d2')];
     expect(s1).toMatchObject({ Status: 'Success', LastCompletedStage: 'Complete', NumberOfAttempts: 1, Cause: 'Deployment' });
     expect(s2).toMatchObject({ Status: 'Success', LastCompletedStage: 'Complete' });
     const logKey = `${ENV}/${ENV}-Hello/deployment-${INSTANCE}-d1.log`;
     expect(s1.Log).toBe(`${emUrl}/api/v1/logs/${logKey}`);
     expect(logs.get(logKey)).toMatch(/ValidateService: Hello 1.0.0 answers on port/);
+    // the trace context reaches the hook, and the agent's lines of that install carry its trace id
+    expect(logs.get(`${ENV}/${ENV}-Bye/deployment-${INSTANCE}-d2.log`)).toContain(`BeforeInstall stdout: BeforeInstall: TRACEPARENT=${TRACEPARENT}`);
+    expect(agentOutput).toContain(`[${ENV}-Bye d2 trace=4bf92f3577b34da6a3ce929d0e0e4736]   BeforeInstall stdout: BeforeInstall: TRACEPARENT=${TRACEPARENT}`);
+    expect(agentOutput).not.toMatch(/\[c50-Hello d1 trace=/);
 
     helloPort = (await servicePort(`${ENV}-Hello`)) ?? 0;
     const byePort = (await servicePort(`${ENV}-Bye`)) ?? 0;

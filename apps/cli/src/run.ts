@@ -19,6 +19,7 @@ import { registerSubscriptionCommands } from './subscription-commands.js';
 import { registerEdgeCommands } from './edge-commands.js';
 import { registerSetupCommands } from './setup-commands.js';
 import { registerBackupCommands } from './backup-commands.js';
+import { registerReplicationCommands } from './replication-commands.js';
 
 /**
  * Runs one `envmgr` command line (without the `node envmgr` prefix) and resolves to its exit code:
@@ -66,5 +67,6 @@ function buildProgram(ctx: Context): Command {
   registerEdgeCommands(program, ctx);
   registerSetupCommands(program, ctx);
   registerBackupCommands(program, ctx);
+  registerReplicationCommands(program, ctx);
   return program;
 }

@@ -45,6 +45,32 @@ describe('envmgr setup iam', () => {
     expect(printed['policies/222222222222/roleInfraEnvironmentManagerChildPolicy.json']).toMatchObject({ Version: '2012-10-17' });
   });
 
+  it("takes purposes and organisational units from the server's accounts, so the set-up file needs none", async () => {
+    const registered = [
+      { AccountName: 'master', AccountNumber: '111111111111', Purpose: 'shared-services', Version: 1 },
+      { AccountName: 'prod', AccountNumber: '222222222222', Purpose: 'application', Stage: 'prod', OrganizationalUnit: 'travel', Version: 1 },
+      { AccountName: 'sandbox', AccountNumber: '333333333333', Purpose: 'sandbox', OrganizationalUnit: 'travel', Version: 1 },
+      { AccountName: 'logs', AccountNumber: '000000000002', Purpose: 'logs', Version: 1 },
+      { AccountName: 'security', AccountNumber: '000000000001', Purpose: 'security', Version: 1 },
+    ];
+    const { accounts: _described, ...bare } = SETUP;
+    const h = cliHarness((req: SeenRequest): FakeAnswer => (req.path === 'config/accounts' ? { body: registered } : { status: 404 }), { files: files(bare) });
+    expect(await h.run('setup', 'iam', '--input', 'setup.json')).toBe(0);
+    const printed = Object.keys(JSON.parse(h.stdout) as Record<string, unknown>);
+    // the logs account gets the trail's bucket and key; security hosts no EM roles but is logged
+    expect(printed).toContain('cloudformation/000000000002.logs-account.template.json');
+    expect(printed).toContain('cloudformation/000000000001.logging.template.json');
+    expect(printed).not.toContain('cloudformation/000000000001.template.json');
+    expect(printed).toContain('cloudformation/333333333333.template.json');
+  });
+
+  it("refuses a server account whose purpose the generator does not know, naming it", async () => {
+    const registered = [{ AccountName: 'master', AccountNumber: '111111111111', Purpose: 'prod', Version: 1 }];
+    const h = cliHarness((req: SeenRequest): FakeAnswer => (req.path === 'config/accounts' ? { body: registered } : { status: 404 }), { files: files() });
+    expect(await h.run('setup', 'iam', '--input', 'setup.json')).toBe(2);
+    expect(h.stderr).toContain("item 0: Purpose 'prod' is not one of shared-services, application, sandbox, testing, security, logs");
+  });
+
   it('writes plain policy JSON under --out', async () => {
     const h = cliHarness(undefined, { files: files() });
     expect(await h.run('setup', 'iam', '--input', 'setup.json', '--accounts', 'accounts.json', '--format', 'json', '--out', 'out')).toBe(0);

@@ -29,7 +29,7 @@ export function registerSetupCommands(program: Command, ctx: Context): void {
   setup
     .command('iam')
     .description('render the IAM roles and policies of the master and child accounts (and the logs account templates) from the registered accounts and buckets; --apply creates them')
-    .requiredOption('--input <file>', 'the set-up file: region, master account, buckets, and accounts EM does not register (security, logs) or their purposes')
+    .requiredOption('--input <file>', 'the set-up file: region, master account, buckets; optionally accounts EM does not register, or purposes overriding the registered ones')
     .option('--accounts <file>', 'the registered accounts as JSON (envmgr config list accounts --json); default: read them from the server')
     .option('--format <format>', 'json (plain policy documents) or cloudformation (one template per account)', 'cloudformation')
     .option('--out <dir>', 'write one file per document under this folder instead of printing them as one JSON object')

@@ -5,6 +5,9 @@ import { UsageError } from './failure.js';
 export interface RegisteredAccount {
   AccountName: string;
   AccountNumber: string;
+  /** What the account is for (SPEC §2); absent on items registered before accounts had a purpose. */
+  Purpose?: AccountPurpose;
+  OrganizationalUnit?: string;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -21,16 +24,30 @@ export function parseRegisteredAccounts(value: unknown, source: string): Registe
   if (!list) throw new UsageError(`${source} must be a JSON array of accounts (as \`envmgr config list accounts --json\` prints)`);
   return list.map((item: unknown, i) => {
     if (!isObject(item)) throw new UsageError(`${source}: item ${i} is not an object`);
-    const number = typeof item.AccountNumber === 'number' ? String(item.AccountNumber).padStart(12, '0') : text(item, 'AccountNumber', `${source} item ${i}`);
-    return { AccountName: text(item, 'AccountName', `${source} item ${i}`), AccountNumber: number };
+    const where = `${source} item ${i}`;
+    const number = typeof item.AccountNumber === 'number' ? String(item.AccountNumber).padStart(12, '0') : text(item, 'AccountNumber', where);
+    const purpose = item.Purpose === undefined ? {} : { Purpose: purposeOf(item.Purpose, `${where}: Purpose`) };
+    const ou = item.OrganizationalUnit === undefined ? {} : { OrganizationalUnit: text(item, 'OrganizationalUnit', where) };
+    return { AccountName: text(item, 'AccountName', where), AccountNumber: number, ...purpose, ...ou };
   });
 }
 
+function purposeOf(value: unknown, where: string): AccountPurpose {
+  if (typeof value === 'string' && (ACCOUNT_PURPOSES as readonly string[]).includes(value)) return value as AccountPurpose;
+  throw new UsageError(`${where} '${String(value)}' is not one of ${ACCOUNT_PURPOSES.join(', ')}`);
+}
+
+/** A registered account as the generator sees it: its own purpose and unit, else application (shared-services for the master). */
+function fromRegistered(r: RegisteredAccount, master: string): SetupAccount {
+  const purpose = r.Purpose ?? (r.AccountNumber === master ? 'shared-services' : 'application');
+  return { name: r.AccountName, number: r.AccountNumber, purpose, ...(r.OrganizationalUnit ? { organizationalUnit: r.OrganizationalUnit } : {}) };
+}
+
 /**
- * Builds the generator's input from the set-up file (`region`, `master`, `buckets`, and optionally `accounts` with
- * purposes and organisational units) and the registered accounts. A registered account the file does not describe
- * is an application account (the master is shared-services); the file may add accounts EM does not register, such
- * as the security and logs accounts. Every problem is reported together.
+ * Builds the generator's input from the set-up file (`region`, `master`, `buckets`, and optionally `accounts`) and
+ * the registered accounts with their `Purpose` and `OrganizationalUnit`. A registered account without a purpose is an
+ * application account (the master is shared-services). The file's `accounts` describe accounts EM does not register
+ * (security, logs), or override a registered account's purpose and unit. Every problem is reported together.
  */
 export function buildSetupInput(file: unknown, registered: readonly RegisteredAccount[], source: string): IamSetupInput {
   if (!isObject(file)) throw new UsageError(`${source} must be a JSON object with region, master, buckets and optionally accounts`);
@@ -53,7 +70,7 @@ export function buildSetupInput(file: unknown, registered: readonly RegisteredAc
   const accounts = new Map<string, SetupAccount>();
   for (const r of registered) {
     const d = described.get(r.AccountNumber);
-    accounts.set(r.AccountNumber, { name: r.AccountName, number: r.AccountNumber, purpose: r.AccountNumber === master ? 'shared-services' : 'application', ...d, ...(d ? { name: r.AccountName } : {}) });
+    accounts.set(r.AccountNumber, { ...fromRegistered(r, master), ...d, name: r.AccountName });
   }
   for (const d of described.values()) if (!accounts.has(d.number)) accounts.set(d.number, d);
   const input: IamSetupInput = { region, master, buckets, accounts: [...accounts.values()] };

@@ -26,7 +26,6 @@ describe.skipIf(!HAS_MOTO)('server with AWS compute (moto)', () => {
       env: {
         ENVMGR_COMPUTE: 'aws',
         ENVMGR_AWS_REGION: 'eu-west-1',
-        ENVMGR_AWS_ACCOUNTS: [MOTO_MASTER, CHILD_A, CHILD_B].join(','),
         ENVMGR_COMPUTE_ENDPOINT: moto.endpoint,
         ENVMGR_AGENT_REGISTRY_URL: 'http://consul.internal:8500',
         ENVMGR_AGENT_SERVER_URL: 'https://envmgr.internal',
@@ -42,9 +41,30 @@ describe.skipIf(!HAS_MOTO)('server with AWS compute (moto)', () => {
     else process.env['AWS_SECRET_ACCESS_KEY'] = saved.secret;
   });
 
+  const post = async (type: string, body: unknown) => {
+    const r = await s.fetch(`/api/v1/config/${type}`, { method: 'POST', headers: json, body: JSON.stringify(body) });
+    expect(r.status, await r.clone().text()).toBe(201);
+  };
+  const managed = () => (s.server.awsCompute?.accounts() ?? []).map((a) => a.number);
+
+  it('manages the registered accounts EM deploys into, following their changes, and refuses a bad account number', async () => {
+    expect(managed()).toEqual([]);
+    await post('accounts', { AccountName: 'master', AccountNumber: MOTO_MASTER, Purpose: 'shared-services' });
+    await post('accounts', { AccountName: 'dev', AccountNumber: CHILD_A, Purpose: 'application', Stage: 'dev', OrganizationalUnit: 'travel' });
+    await post('accounts', { AccountName: 'logs', AccountNumber: '000000000002', Purpose: 'logs' });
+    const bad = await s.fetch('/api/v1/config/accounts', { method: 'POST', headers: json, body: JSON.stringify({ AccountName: 'x', AccountNumber: '12345' }) });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('exactly 12 digits, leading zeros included');
+    await s.server.awsInventory?.syncAccounts();
+    // the logs account hosts nothing of EM's
+    expect(managed().sort()).toEqual([MOTO_MASTER, CHILD_A].sort());
+    await post('accounts', { AccountName: 'sandbox', AccountNumber: CHILD_B, Purpose: 'sandbox', RoleArn: `arn:aws:iam::${CHILD_B}:role/roleInfraEnvironmentManagerChild` });
+    await s.server.awsInventory?.syncAccounts();
+    expect(managed().sort()).toEqual([MOTO_MASTER, CHILD_A, CHILD_B].sort());
+  });
+
   it("creates groups in the environment type's account and lists their instances over the API", async () => {
-    const type = await s.fetch('/api/v1/config/environment-types', { method: 'POST', headers: json, body: JSON.stringify({ EnvironmentType: 'Cluster', Value: { SchemaVersion: 5, AWSAccountNumber: CHILD_B } }) });
-    expect(type.status).toBe(201);
+    await post('environment-types', { EnvironmentType: 'Cluster', Value: { SchemaVersion: 5, AWSAccountNumber: CHILD_B } });
     const tags = { EnvironmentType: 'Cluster', Environment: 'c77', OwningCluster: 'Infra', Role: 'Web', ContactEmail: 'infra@example.com' };
     const launch = { image: TEST_IMAGE, instanceType: 't3.small', subnetType: 'PrivateApp', securityZone: 'Other', instanceProfile: 'roleInfraWeb', volumes: [] };
     // the call the deployment driver's provisioning step makes
@@ -60,5 +80,21 @@ describe.skipIf(!HAS_MOTO)('server with AWS compute (moto)', () => {
     expect(instances).toHaveLength(1);
     expect(JSON.stringify(instances[0])).toContain(members[0]);
     expect(s.server.awsCompute?.compute.accountOf('c77-in-Web')).toBe(CHILD_B);
+  });
+
+  it("shows the environment's servers from the inventory, with how fresh each account's data is", async () => {
+    await post('clusters', { ClusterName: 'Infra', Value: { ShortName: 'IN' } });
+    await post('environments', { EnvironmentName: 'c77', Value: { EnvironmentType: 'Cluster', OwningCluster: 'Infra' } });
+    const r = await s.fetch('/api/v1/environments/c77/servers');
+    expect(r.status).toBe(200);
+    const view = (await r.json()) as { groups: { name: string; instances: unknown[] }[]; accounts: { account: string; refreshedAt?: string; ageMs?: number; lastError?: unknown }[] };
+    expect(view.groups.map((g) => g.name)).toEqual(['c77-in-Web']);
+    expect(view.groups[0]?.instances).toHaveLength(1);
+    expect(view.accounts.map((a) => a.account).sort()).toEqual([MOTO_MASTER, CHILD_A, CHILD_B].sort());
+    for (const a of view.accounts) {
+      expect(Date.parse(a.refreshedAt ?? '')).toBeGreaterThan(0);
+      expect(a.ageMs).toBeGreaterThanOrEqual(0);
+      expect(a.lastError).toBeUndefined();
+    }
   });
 });

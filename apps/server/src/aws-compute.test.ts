@@ -9,9 +9,11 @@ describe('AWS compute configuration', () => {
     const loaded = loadConfig({ ENVMGR_COMPUTE: 'aws' });
     expect(loaded.ok).toBe(false);
     const problems = loaded.ok ? [] : loaded.problems;
-    for (const name of ['ENVMGR_AWS_REGION', 'ENVMGR_AWS_ACCOUNTS', 'ENVMGR_AGENT_REGISTRY_URL', 'ENVMGR_AGENT_SERVER_URL']) {
+    for (const name of ['ENVMGR_AWS_REGION', 'ENVMGR_AGENT_REGISTRY_URL', 'ENVMGR_AGENT_SERVER_URL']) {
       expect(problems.some((p) => p.startsWith(`${name}: is required when ENVMGR_COMPUTE is aws`))).toBe(true);
     }
+    // the accounts come from the registered ones unless ENVMGR_AWS_ACCOUNTS names them
+    expect(problems.some((p) => p.startsWith('ENVMGR_AWS_ACCOUNTS'))).toBe(false);
   });
 
   it('refuses account numbers that are not 12 digits', () => {

@@ -5,22 +5,24 @@ import { fileURLToPath } from 'node:url';
 import type { Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { createFsBlobStore, createFsPackageStore } from '@envmgr/adapter-packages-fs';
-import { createBuiltinRegistry, startRegistryServer, type BuiltinRegistry, type RegistryServer } from '@envmgr/adapter-registry-builtin';
+import type { RegistryServer } from '@envmgr/adapter-registry-builtin';
 import { createSqliteConfigStore, createSqliteCredentialStore } from '@envmgr/adapter-config-sqlite';
 import { createInProcessEventBus, createInProcessLock, createMemoryConfigStore, createMemoryCredentialStore, createMemoryDeploymentStore } from '@envmgr/adapter-memory';
 import { createSqliteDeploymentStore } from '@envmgr/adapter-config-sqlite';
 import { createLdapDirectory } from '@envmgr/adapter-directory-ldap';
 import { checkTables, createDynamoClient, createDynamoConfigStore, createDynamoCredentialStore, createDynamoDeploymentStore, createDynamoLock, createDynamoScheduleActionLog } from '@envmgr/adapter-store-dynamodb';
-import { checkBuckets, createS3BlobStore, createS3Client } from '@envmgr/adapter-blobs-s3';
+import { checkBuckets, createS3BlobStore, createS3Client, createS3PackageStore } from '@envmgr/adapter-blobs-s3';
 import { bootstrapAdmin, deploymentHolds, type IdentityDeps } from '@envmgr/app';
 import type { EntityType } from '@envmgr/domain';
 import { createHttpApp, type App, type HttpLogger } from '@envmgr/http';
 import { deploymentIndex, type ConfigStore, type CredentialStore, type DeploymentStore, type Directory, type EventBus, type Lock } from '@envmgr/ports';
 import type { BackupDeps, DeliveryPassResult, DeploymentDeps, NotificationDeps, SchedulingDeps } from '@envmgr/app';
 import { createLateCompute, type LateCompute } from './late-compute.js';
-import { buildAwsCompute } from './aws-compute.js';
+import { accountsOverride, buildAwsCompute } from './aws-compute.js';
+import { startAwsInventoryLoop, type AwsInventoryLoop } from './aws-inventory-loop.js';
 import type { AwsComputeEstate } from '@envmgr/adapter-aws';
 import { startDriverLoop, type DriverLoop } from './driver-loop.js';
+import { chooseServerRegistry, type ServerRegistry } from './registry/server-registry.js';
 import type { ServerConfig } from './config.js';
 import { announceCommits, type ConfigChanges } from './config-changes.js';
 import { createArgon2Hasher, createJwtSigner, createRandomSource } from './identity/crypto-adapters.js';
@@ -28,6 +30,7 @@ import { generatePassword, loadSigningKey, writeInitialPassword } from './identi
 import { buildScheduleActionLog, startSchedulerLoop, type SchedulerLoop } from './scheduling/scheduler-loop.js';
 import { buildNotificationDeps } from './notifications/build-notifications.js';
 import { startConfiguredBackup } from './backup/backup-wiring.js';
+import { startConfiguredReplication } from './replication/replication-wiring.js';
 import { startNotifierLoop, type NotifierLoop } from './notifications/notifier-loop.js';
 import { createServerMetrics, type ServerMetrics } from './observability/metrics.js';
 import { createLogContext } from './observability/logging.js';
@@ -40,12 +43,16 @@ export interface Server {
   /** Announces each configuration commit of this process (the edge router follows LB settings and upstreams by it). */
   configChanges: ConfigChanges;
   identity: IdentityDeps;
-  /** The built-in registry (target state, catalog, health) that agents talk to. */
-  registry: BuiltinRegistry;
+  /** The registry (target state, catalog, health) that agents talk to: the built-in one, or ENVMGR_REGISTRY_URL's. */
+  registry: ServerRegistry;
+  /** Starts serving the built-in registry to agents; with ENVMGR_REGISTRY_URL, starts nothing and answers its URL. */
+  serveRegistry(opts: { port: number }): Promise<RegistryServer>;
   /** Groups and instances; bound to local compute once it has started (`bindCompute`). */
   compute: LateCompute;
   /** With ENVMGR_COMPUTE=aws: the accounts' compute (already bound to `compute`) and its inventory cache. */
   awsCompute: AwsComputeEstate | undefined;
+  /** With ENVMGR_COMPUTE=aws: follows the registered accounts and refreshes the inventory (docs/aws.md#inventory). */
+  awsInventory: AwsInventoryLoop | undefined;
   deployments: DeploymentStore;
   events: EventBus;
   lock: Lock;
@@ -105,7 +112,10 @@ export function composeServer(config: ServerConfig, rootLogger: HttpLogger): Ser
     sessionTtlSeconds: config.sessionTtlSeconds,
     ...buildDirectory(config),
   };
-  const registry = createBuiltinRegistry({ path: join(config.dataDir, 'registry.db') });
+  // servers sharing DynamoDB must share the registry too (ENVMGR_REGISTRY_URL), or a deployment one of them started
+  // could not be followed by another after a takeover
+  const chosenRegistry = chooseServerRegistry({ path: join(config.dataDir, 'registry.db'), url: config.registryUrl, token: config.registryToken });
+  const registry = chosenRegistry.registry;
   const compute = createLateCompute();
   // AWS compute needs nothing of the running server, so it is bound at once; local compute binds once EM listens
   const awsCompute = buildAwsCompute(config, { store, logger });
@@ -120,12 +130,21 @@ export function composeServer(config: ServerConfig, rootLogger: HttpLogger): Ser
   // servers sharing DynamoDB share the job lock too, so jobs run on one of them
   const jobLock = aws.dynamodb ? createDynamoLock({ client: aws.dynamodb, clock, tablePrefix: config.tablePrefix }) : createInProcessLock({ clock });
   const { lock, held: heldLocks } = trackLocks(jobLock);
+  const awsInventory = awsCompute
+    ? startAwsInventoryLoop(awsCompute, { store, override: accountsOverride(config), lock, holder: `envmgr-${process.pid}-${randomUUID().slice(0, 8)}`, intervalMs: config.awsInventoryIntervalMs, logger })
+    : undefined;
+  // an account written here is followed at once; other servers' writes at the next pass
+  configChanges.subscribe((types) => {
+    if (awsInventory && types.has('accounts')) void awsInventory.syncAccounts();
+  });
   const notifications = buildNotificationDeps(config, { store, clock });
   const notifier = startNotifierLoop(notifications, {
     bus: events, lock, holder: `envmgr-${process.pid}-${randomUUID().slice(0, 8)}`, intervalMs: config.notifyIntervalMs, logger,
     ...(metrics ? { hooks: { onPass: (r: DeliveryPassResult) => metrics.observeDeliveryPass(r) } } : {}),
   });
-  const packageStore = createFsPackageStore({ root: join(config.dataDir, 'packages') });
+  const packageStore = aws.s3 && config.packages === 's3' && config.s3PackagesBucket
+    ? createS3PackageStore({ client: aws.s3, bucket: config.s3PackagesBucket })
+    : createFsPackageStore({ root: join(config.dataDir, 'packages') });
   const deploymentDeps: DeploymentDeps = {
     config: { store },
     packages: packageStore,
@@ -144,7 +163,8 @@ export function composeServer(config: ServerConfig, rootLogger: HttpLogger): Ser
   let driver: DriverLoop | undefined;
   const schedulingDeps: SchedulingDeps = {
     config: { store },
-    accounts: [{ name: 'local', compute }],
+    // AWS: the scheduler reads the estate through the inventory; its actions go to the accounts live
+    accounts: [awsCompute ? { name: 'aws', compute: awsCompute.cachedCompute } : { name: 'local', compute }],
     actions: metrics ? metrics.countScheduleActions(buildActionLog(config, aws)) : buildActionLog(config, aws),
     clock,
     ids: { next: () => randomUUID() },
@@ -154,10 +174,12 @@ export function composeServer(config: ServerConfig, rootLogger: HttpLogger): Ser
   notifications.scheduleActions = schedulingDeps.actions;
   configChanges.subscribe(() => notifier.wake());
   let scheduler: SchedulerLoop | undefined;
-  const blobs = aws.s3 && config.s3BlobsBucket ? createS3BlobStore({ client: aws.s3, bucket: config.s3BlobsBucket }) : createFsBlobStore({ root: join(config.dataDir, 'blobs') });
+  const blobs = aws.s3 && config.blobs === 's3' && config.s3BlobsBucket ? createS3BlobStore({ client: aws.s3, bucket: config.s3BlobsBucket }) : createFsBlobStore({ root: join(config.dataDir, 'blobs') });
   const backupDeps: BackupDeps = { store, blobs, clock, hasher, events, retention: config.backupRetention };
   metrics?.bind({ compute, notifications: notifications.store, heldLocks });
   const unfollowDeployments = metrics?.followDeployments(events, deployments);
+  // child accounts are reached through the same role chain as AWS compute (docs/backup-and-replication.md)
+  const replication = startConfiguredReplication(config, { store, blobs, clock, credentials: awsCompute?.credentials }, { lock, logger });
   const app = createHttpApp({
     config: { store, clock, hasher, credentials },
     identity,
@@ -180,9 +202,13 @@ export function composeServer(config: ServerConfig, rootLogger: HttpLogger): Ser
       maxPackageBytes: config.maxPackageBytes,
       maxLogBytes: config.maxLogBytes,
     },
-    runtime: { compute, registry, deployments, events, deploymentIds: deploymentDeps.ids, wakeDriver: () => driver?.wake() },
+    runtime: {
+      compute, registry, deployments, events, deploymentIds: deploymentDeps.ids, wakeDriver: () => driver?.wake(),
+      ...(awsCompute ? { inventory: { compute: awsCompute.cachedCompute, freshness: () => awsCompute.inventory.freshness() } } : {}),
+    },
     notifications,
     backup: backupDeps,
+    ...(replication ? { replication: { deps: replication.deps, job: replication.loop.job } } : {}),
     observability: observabilityHttpDeps({
       metrics, logContext, timeoutMs: config.healthTimeoutMs, isReady: () => ready,
       targets: { store, registry, blobs, lock: jobLock, notifications: notifications.store, mailer: notifications.mailer },
@@ -196,14 +222,16 @@ export function composeServer(config: ServerConfig, rootLogger: HttpLogger): Ser
     configChanges,
     identity,
     registry,
+    serveRegistry: (opts) => chosenRegistry.serve(opts),
     compute,
     awsCompute,
+    awsInventory,
     deployments,
     events,
     lock,
     deploymentDeps,
     startDriver() {
-      driver ??= startDriverLoop(deploymentDeps, { lock, holder: `envmgr-${process.pid}-${randomUUID().slice(0, 8)}`, intervalMs: config.driverIntervalMs, logger });
+      driver ??= startDriverLoop(deploymentDeps, { lock, holder: `envmgr-${process.pid}-${randomUUID().slice(0, 8)}`, intervalMs: config.driverIntervalMs, leaseMs: config.driverLeaseMs ?? Math.max(15_000, 3 * config.driverIntervalMs), logger });
       return driver;
     },
     stopDriver: async () => {
@@ -230,7 +258,9 @@ export function composeServer(config: ServerConfig, rootLogger: HttpLogger): Ser
       unfollowDeployments?.();
       await scheduler?.stop();
       await backupLoop?.stop();
+      await replication?.loop.stop();
       await driver?.stop();
+      await awsInventory?.stop();
       await awsCompute?.close();
       await notifier.stop();
       await notifications.store.close();
@@ -245,7 +275,8 @@ export function composeServer(config: ServerConfig, rootLogger: HttpLogger): Ser
     },
     checkStorage: async () => {
       if (aws.dynamodb) await checkTables({ client: aws.dynamodb, tablePrefix: config.tablePrefix, only: ['config', 'locks', 'deployments', 'credentials', 'schedule-actions'] });
-      if (aws.s3 && config.s3BlobsBucket) await checkBuckets(aws.s3, [config.s3BlobsBucket]);
+      if (aws.s3 && config.blobs === 's3' && config.s3BlobsBucket) await checkBuckets(aws.s3, [config.s3BlobsBucket]);
+      if (aws.s3 && config.packages === 's3' && config.s3PackagesBucket) await checkBuckets(aws.s3, [config.s3PackagesBucket]);
     },
   };
 }
@@ -294,7 +325,7 @@ function buildAwsClients(config: ServerConfig) {
   const region = config.awsRegion ?? '';
   return {
     dynamodb: config.store === 'dynamodb' ? createDynamoClient({ region, endpoint: config.dynamodbEndpoint }) : undefined,
-    s3: config.blobs === 's3' ? createS3Client({ region, endpoint: config.s3Endpoint }) : undefined,
+    s3: config.blobs === 's3' || config.packages === 's3' ? createS3Client({ region, endpoint: config.s3Endpoint }) : undefined,
   };
 }
 
@@ -316,7 +347,7 @@ function buildStores(config: ServerConfig, aws: ReturnType<typeof buildAwsClient
   }
 }
 
-/** Serves the built-in registry over the Consul HTTP API on loopback, for agents (ARCHITECTURE §4). */
+/** Serves the built-in registry over the Consul HTTP API on loopback, for agents (ARCHITECTURE §4); none with ENVMGR_REGISTRY_URL. */
 export function serveRegistry(server: Server, config: ServerConfig): Promise<RegistryServer> {
-  return startRegistryServer({ registry: server.registry, host: '127.0.0.1', port: config.registryPort });
+  return server.serveRegistry({ port: config.registryPort });
 }

@@ -26,6 +26,10 @@ const ServerConfigSchema = z.object({
   blobs: z.enum(['fs', 's3']).default('fs'),
   /** ENVMGR_S3_BLOBS_BUCKET: bucket of deployment logs (`logs/`) and backups (`backups/`); required with `s3`. */
   s3BlobsBucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'must be an S3 bucket name' }).optional(),
+  /** ENVMGR_PACKAGES: where deployable packages go: `fs` under `<data dir>/packages`, or `s3` (docs/aws.md#storage). @default fs */
+  packages: z.enum(['fs', 's3']).default('fs'),
+  /** ENVMGR_S3_PACKAGES_BUCKET: bucket of packages (`<svc>/<ver>[/<env>]/<svc>-<ver>[-<env>].zip`); required with `s3`. */
+  s3PackagesBucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'must be an S3 bucket name' }).optional(),
   /** ENVMGR_S3_ENDPOINT: S3 endpoint URL (path-style), for an S3-compatible server. @default the region's endpoint */
   s3Endpoint: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   /** ENVMGR_LOG_LEVEL. @default info */
@@ -41,6 +45,14 @@ const ServerConfigSchema = z.object({
   /** ENVMGR_REGISTRY_PORT: loopback port of the built-in registry (Consul HTTP API subset); 0 picks a free one. @default 8500 */
   registryPort: Port.default(8500),
   /**
+   * ENVMGR_REGISTRY_URL: an external registry speaking Consul's HTTP API (Consul, or a built-in registry that another
+   * process serves), shared by every EM server of one installation; the built-in registry then does not start and
+   * ENVMGR_REGISTRY_PORT is unused (docs/aws.md#several-servers). @default unset: the built-in registry
+   */
+  registryUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. http://consul.internal:8500' }).optional(),
+  /** ENVMGR_REGISTRY_TOKEN: Consul ACL token sent with every request to ENVMGR_REGISTRY_URL (a secret: give it through the environment). @default none */
+  registryToken: z.string().min(1).optional(),
+  /**
    * ENVMGR_EDGE_PORT: loopback port of the built-in edge router, which routes the LB settings' virtual hosts to the
    * active slices of their upstreams (docs/traffic.md); 0 picks a free one, `off` runs none. @default 8081
    */
@@ -51,6 +63,12 @@ const ServerConfigSchema = z.object({
   agentMinFreeDiskMb: z.coerce.number().int().min(1).optional(),
   /** ENVMGR_DRIVER_INTERVAL_MS: pause between passes of the deployment driver while nothing wakes it. @default 1000 */
   driverIntervalMs: z.coerce.number().int().min(10).max(600_000).default(1000),
+  /**
+   * ENVMGR_DRIVER_LEASE_MS: lease of the deployment driver's lock; when its holder dies, another server takes the
+   * driver over this long after the last renewal. At least 3 times ENVMGR_DRIVER_INTERVAL_MS, since every pass renews it.
+   * @default 15000, or 3 times ENVMGR_DRIVER_INTERVAL_MS when that is longer
+   */
+  driverLeaseMs: z.coerce.number().int().min(1000).max(3_600_000).optional(),
   /**
    * ENVMGR_SCHEDULER: the scheduler job (SPEC §8): `on` switches instances and groups on and off by their schedules,
    * `what-if` only logs what it would do, `off` runs nothing. Off by default: EM's rules switch off every instance of
@@ -130,12 +148,26 @@ const ServerConfigSchema = z.object({
   notifyMaxAttempts: z.coerce.number().int().min(1).max(100).default(12),
   /** ENVMGR_WEBHOOK_TIMEOUT_MS: how long a webhook receiver may take to answer. @default 10000 */
   webhookTimeoutMs: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /**
+   * ENVMGR_OWNER_WEBHOOK_SECRET: signs what EM posts to the paging and ticketing endpoints of notification settings
+   * (docs/notifications.md#owner-endpoints); a secret: give it through the environment. @default none: those are dead-lettered
+   */
+  ownerWebhookSecret: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
   /** ENVMGR_BACKUP: the nightly backup of configuration and audit to `backups/` of the blob store (docs/backup-and-replication.md). @default on */
   backup: z.enum(['on', 'off']).default('on'),
   /** ENVMGR_BACKUP_TIME: when the nightly backup runs, HH:MM in UTC. @default 03:00 */
   backupTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a time of day HH:MM (UTC), e.g. 03:00' }).default('03:00'),
   /** ENVMGR_BACKUP_RETENTION: backups kept; older ones are deleted after each new backup. @default 14 */
   backupRetention: z.coerce.number().int().min(1).max(10_000).default(14),
+  /**
+   * ENVMGR_REPLICATION: copy the common tables into every registered account's DynamoDB tables
+   * (docs/backup-and-replication.md#replication-to-child-accounts); needs ENVMGR_STORE=dynamodb. @default off
+   */
+  replication: z.enum(['on', 'off']).default('off'),
+  /** ENVMGR_REPLICATION_INTERVAL_MS: pause between replication passes. @default 60000 */
+  replicationIntervalMs: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
+  /** ENVMGR_REPLICATION_ENDPOINTS: stand-in DynamoDB endpoints per account, `123456789012=http://127.0.0.1:8001,...`. @default none */
+  replicationEndpoints: z.string().regex(/^\d{12}=https?:\/\/[^,=\s]+(,\d{12}=https?:\/\/[^,=\s]+)*$/, { error: 'must be account=URL pairs separated by commas, e.g. 123456789012=http://127.0.0.1:8001' }).optional(),
   /** ENVMGR_METRICS: serve Prometheus metrics at `/metrics` (docs/observability.md); `off` serves none. @default on */
   metrics: z.enum(['on', 'off']).default('on'),
   /** ENVMGR_HEALTH_TIMEOUT_MS: how long each dependency of the health check may take to answer. @default 2000 */
@@ -150,10 +182,13 @@ const ServerConfigSchema = z.object({
   snsEndpoint: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   /**
    * ENVMGR_COMPUTE: where groups and instances live: `local` runs each instance as an agent process on this machine;
-   * `aws` manages EC2 Auto Scaling groups in the AWS accounts of ENVMGR_AWS_ACCOUNTS (docs/aws.md#compute). @default local
+   * `aws` manages EC2 Auto Scaling groups in the registered accounts (or those of ENVMGR_AWS_ACCOUNTS) (docs/aws.md#compute). @default local
    */
   compute: z.enum(['local', 'aws']).default('local'),
-  /** ENVMGR_AWS_ACCOUNTS: comma-separated 12-digit accounts EM manages with `aws` compute (the master too if it hosts groups). */
+  /**
+   * ENVMGR_AWS_ACCOUNTS: comma-separated 12-digit accounts EM manages with `aws` compute (the master too if it hosts
+   * groups), in place of the registered accounts. @default the registered application, shared-services, sandbox and testing accounts
+   */
   awsAccounts: z.string().regex(/^\d{12}(,\d{12})*$/, { error: 'must be 12-digit account numbers separated by commas' }).optional(),
   /** ENVMGR_AWS_CHILD_ROLE: the role EM assumes in each account (SPEC §12). @default roleInfraEnvironmentManagerChild */
   awsChildRole: z.string().regex(/^[\w+=,.@-]{1,64}$/, { error: 'must be an IAM role name' }).default('roleInfraEnvironmentManagerChild'),
@@ -169,11 +204,18 @@ const ServerConfigSchema = z.object({
   agentTokenParameter: z.string().min(1).optional(),
   /** ENVMGR_AWS_REQUESTS_PER_SECOND: EC2/Auto Scaling calls per second per account for the inventory's refreshes. @default 5 */
   awsRequestsPerSecond: z.coerce.number().min(0.1).max(100).default(5),
+  /** ENVMGR_AWS_INVENTORY_INTERVAL_MS: pause between the inventory's refreshes of every account (on the job lock's holder). @default 60000 */
+  awsInventoryIntervalMs: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
 }).superRefine((c, ctx) => {
   if (c.compute === 'aws') {
-    for (const f of ['awsRegion', 'awsAccounts', 'agentRegistryUrl', 'agentServerUrl'] as const) if (!c[f]) ctx.addIssue({ code: 'custom', path: [f], message: 'is required when ENVMGR_COMPUTE is aws' });
+    for (const f of ['awsRegion', 'agentRegistryUrl', 'agentServerUrl'] as const) if (!c[f]) ctx.addIssue({ code: 'custom', path: [f], message: 'is required when ENVMGR_COMPUTE is aws' });
   }
   if ((c.store === 'dynamodb' || c.blobs === 's3') && !c.awsRegion) ctx.addIssue({ code: 'custom', path: ['awsRegion'], message: 'is required when ENVMGR_STORE is dynamodb or ENVMGR_BLOBS is s3' });
+  if (c.driverLeaseMs !== undefined && c.driverLeaseMs < 3 * c.driverIntervalMs) ctx.addIssue({ code: 'custom', path: ['driverLeaseMs'], message: 'must be at least 3 times ENVMGR_DRIVER_INTERVAL_MS, or the lock lapses between passes' });
+  if (c.registryToken && !c.registryUrl) ctx.addIssue({ code: 'custom', path: ['registryToken'], message: 'has no effect without ENVMGR_REGISTRY_URL; set it too' });
+  if (c.replication === 'on' && c.store !== 'dynamodb') ctx.addIssue({ code: 'custom', path: ['replication'], message: 'needs ENVMGR_STORE=dynamodb (child accounts keep their copy in DynamoDB)' });
+  if (c.packages === 's3' && !c.s3PackagesBucket) ctx.addIssue({ code: 'custom', path: ['s3PackagesBucket'], message: 'is required when ENVMGR_PACKAGES is s3' });
+  if (c.packages === 's3' && !c.awsRegion) ctx.addIssue({ code: 'custom', path: ['awsRegion'], message: 'is required when ENVMGR_PACKAGES is s3' });
   if (c.blobs === 's3' && !c.s3BlobsBucket) ctx.addIssue({ code: 'custom', path: ['s3BlobsBucket'], message: 'is required when ENVMGR_BLOBS is s3' });
   // LDAP settings go together: the URL turns LDAP on, and then the user DN and group base are needed
   const need = ['ldapUserDn', 'ldapGroupBase'] as const;
@@ -194,16 +236,21 @@ const ENV: Record<keyof z.infer<typeof ServerConfigSchema>, string> = {
   tablePrefix: 'ENVMGR_TABLE_PREFIX',
   blobs: 'ENVMGR_BLOBS',
   s3BlobsBucket: 'ENVMGR_S3_BLOBS_BUCKET',
+  packages: 'ENVMGR_PACKAGES',
+  s3PackagesBucket: 'ENVMGR_S3_PACKAGES_BUCKET',
   s3Endpoint: 'ENVMGR_S3_ENDPOINT',
   logLevel: 'ENVMGR_LOG_LEVEL',
   maxBodyBytes: 'ENVMGR_MAX_BODY_BYTES',
   maxPackageBytes: 'ENVMGR_MAX_PACKAGE_BYTES',
   registryPort: 'ENVMGR_REGISTRY_PORT',
+  registryUrl: 'ENVMGR_REGISTRY_URL',
+  registryToken: 'ENVMGR_REGISTRY_TOKEN',
   edgePort: 'ENVMGR_EDGE_PORT',
   agentCommand: 'ENVMGR_AGENT_COMMAND',
   agentMinFreeDiskMb: 'ENVMGR_AGENT_MIN_FREE_DISK_MB',
   maxLogBytes: 'ENVMGR_MAX_LOG_BYTES',
   driverIntervalMs: 'ENVMGR_DRIVER_INTERVAL_MS',
+  driverLeaseMs: 'ENVMGR_DRIVER_LEASE_MS',
   scheduler: 'ENVMGR_SCHEDULER',
   schedulerIntervalMs: 'ENVMGR_SCHEDULER_INTERVAL_MS',
   schedulerRetentionDays: 'ENVMGR_SCHEDULER_RETENTION_DAYS',
@@ -230,9 +277,13 @@ const ENV: Record<keyof z.infer<typeof ServerConfigSchema>, string> = {
   notifyRetryMaxDelayMs: 'ENVMGR_NOTIFY_RETRY_MAX_DELAY_MS',
   notifyMaxAttempts: 'ENVMGR_NOTIFY_MAX_ATTEMPTS',
   webhookTimeoutMs: 'ENVMGR_WEBHOOK_TIMEOUT_MS',
+  ownerWebhookSecret: 'ENVMGR_OWNER_WEBHOOK_SECRET',
   backup: 'ENVMGR_BACKUP',
   backupTime: 'ENVMGR_BACKUP_TIME',
   backupRetention: 'ENVMGR_BACKUP_RETENTION',
+  replication: 'ENVMGR_REPLICATION',
+  replicationIntervalMs: 'ENVMGR_REPLICATION_INTERVAL_MS',
+  replicationEndpoints: 'ENVMGR_REPLICATION_ENDPOINTS',
   metrics: 'ENVMGR_METRICS',
   healthTimeoutMs: 'ENVMGR_HEALTH_TIMEOUT_MS',
   snsTopicArnPrefix: 'ENVMGR_SNS_TOPIC_ARN_PREFIX',
@@ -246,6 +297,7 @@ const ENV: Record<keyof z.infer<typeof ServerConfigSchema>, string> = {
   agentServerUrl: 'ENVMGR_AGENT_SERVER_URL',
   agentTokenParameter: 'ENVMGR_AGENT_TOKEN_PARAMETER',
   awsRequestsPerSecond: 'ENVMGR_AWS_REQUESTS_PER_SECOND',
+  awsInventoryIntervalMs: 'ENVMGR_AWS_INVENTORY_INTERVAL_MS',
 };
 
 /** Reads the configuration; on any problem returns every one of them, named by environment variable. */

@@ -15,10 +15,11 @@ export interface DriverLoop {
  * cancel), and whenever an agent writes a status under `deployments/` in the registry (a blocking read), so that a
  * deployment moves on as soon as its instances report.
  */
-export function startDriverLoop(deps: DeploymentDeps & { registry: Registry }, opts: { lock: Lock; holder: string; intervalMs: number; logger: HttpLogger }): DriverLoop {
+export function startDriverLoop(deps: DeploymentDeps & { registry: Registry }, opts: { lock: Lock; holder: string; intervalMs: number; leaseMs?: number; logger: HttpLogger }): DriverLoop {
   const driver: DriverPass = createDriverPass(deps, {
     lock: opts.lock,
     holder: opts.holder,
+    ...(opts.leaseMs !== undefined ? { leaseMs: opts.leaseMs } : {}),
     onError: (err, deploymentId) => opts.logger.error({ err, deploymentId }, 'deployment driver: a step failed; it is retried on the next pass'),
   });
   let stopped = false;

@@ -27,7 +27,7 @@ async function start() {
   const edge = await startEdgeRouter(server, config, logger);
   return { server, bootstrapped, registryServer, edge };
 }
-logger.info({ url: registryServer.url }, 'built-in registry is listening');
+logger.info({ url: registryServer.url }, config.registryUrl === undefined ? 'built-in registry is listening' : 'using the external registry');
 if (edge) logger.info({ url: edge.url }, 'edge router is listening');
 // printed once, on the console only: the operator needs it to sign in the first time
 if (bootstrapped) process.stdout.write(`${bootstrapped}\n`);

@@ -14,3 +14,4 @@ export * from './traffic/index.js';
 export * from './scheduling/index.js';
 export * from './notifications/index.js';
 export * from './backup/index.js';
+export * from './replication/index.js';

@@ -26,6 +26,7 @@ import { registerTrafficRoutes } from './traffic/traffic-routes.js';
 import { registerSubscriptionRoutes } from './notifications/subscription-routes.js';
 import { registerWebRoutes } from './web/web-routes.js';
 import { registerBackupRoutes } from './backup/backup-routes.js';
+import { registerReplicationRoutes } from './replication/replication-routes.js';
 import { observeRequests, registerMetricsRoute } from './observability/index.js';
 
 const WHERE: Record<string, string> = { json: 'the request body', query: 'the query string', param: 'the URL', header: 'a header' };
@@ -79,6 +80,7 @@ export function createHttpApp(deps: HttpDeps): App {
   }
   if (deps.notifications) registerSubscriptionRoutes(app, deps.notifications);
   if (deps.backup) registerBackupRoutes(app, deps.backup);
+  if (deps.replication) registerReplicationRoutes(app, deps.replication);
   registerDocsRoutes(app);
 
   app.notFound((c) => methodNotAllowed(app, c) ?? problemResponse(problem(404, 'route-not-found', `there is no route ${c.req.method} ${c.req.path}; see /docs`, c.get('requestId'))));

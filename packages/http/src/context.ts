@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Actor } from '@envmgr/domain';
-import type { BackupDeps, ConfigDeps, IdentityDeps, NotificationDeps, RequestContext } from '@envmgr/app';
+import type { BackupDeps, ComputeDataFreshness, ConfigDeps, IdentityDeps, NotificationDeps, ReplicationDeps, ReplicationJob, RequestContext } from '@envmgr/app';
 import type { Compute, DeploymentStore, EventBus, IdSource, Registry } from '@envmgr/ports';
 import type { Context } from 'hono';
 import type { PackagesHttpDeps } from './packages/packages-http-deps.js';
@@ -43,6 +43,8 @@ export interface HttpDeps {
   notifications?: NotificationDeps;
   /** Backups under `backups/` of the blob store (docs/backup-and-replication.md); without it those routes are not served. */
   backup?: BackupDeps;
+  /** Replication to child accounts and its job (docs/backup-and-replication.md); without it those routes are not served. */
+  replication?: { deps: ReplicationDeps; job: ReplicationJob };
   /** Metrics, dependency health and per-request log context (docs/observability.md); without it none of them. */
   observability?: ObservabilityHttpDeps;
 }
@@ -59,6 +61,11 @@ export interface RuntimeHttpDeps {
   deploymentIds?: IdSource;
   /** Wakes the deployment driver at once after a request or a cancel, instead of at its next tick. */
   wakeDriver?: () => void;
+  /**
+   * A cache of the estate's groups and instances (AWS, docs/aws.md#inventory) for the servers view, with each
+   * account's freshness. @default none: the servers view reads `compute`
+   */
+  inventory?: { compute: Compute; freshness(): readonly ComputeDataFreshness[] };
 }
 
 export interface AppEnv {

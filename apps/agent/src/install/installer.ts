@@ -12,6 +12,7 @@ import {
   nodeStatusKey,
   planInstall,
   successStatus,
+  traceIdOf,
   type AgentAction,
   type InstallStep,
 } from '@envmgr/agent-core';
@@ -37,7 +38,9 @@ async function stage(run: InstallRun, name: string, work: () => Promise<void>): 
 export async function installService(ctx: AgentContext, action: Extract<AgentAction, { kind: 'install' }>): Promise<InstallOutcome> {
   const { target, serviceId } = action;
   const { instanceId } = ctx.config.identity;
-  const log = createDeploymentLog(ctx.clock, ctx.logger, `[${serviceId} ${target.deploymentId}]`);
+  // the trace id on every line of this install, hook output included, so that a trace can be followed to the hook
+  const trace = traceIdOf(target.traceparent);
+  const log = createDeploymentLog(ctx.clock, ctx.logger, `[${serviceId} ${target.deploymentId}${trace ? ` trace=${trace}` : ''}]`);
   const status = createNodeStatusWriter(ctx.registry, nodeStatusKey(target.deploymentId, instanceId), log);
   const begun = await status.begin(new Date(ctx.clock.now()).toISOString());
   if (begun !== 'started') {
@@ -68,6 +71,7 @@ export async function installService(ctx: AgentContext, action: Extract<AgentAct
     s.inProgress = { serviceId, service: target.service, version: target.version, deploymentId: target.deploymentId, deploymentDir, previousStopped: false, filesCopied: false };
   });
   log.line(`installing ${target.service} ${target.version} (${target.slice}) as ${serviceId}${previous ? ` over ${previous.version} (deployment ${previous.deploymentId})` : ''}`);
+  if (target.traceparent) log.line(`trace context ${target.traceparent} (given to hooks as TRACEPARENT)`);
   try {
     for (const [name, work] of prepareStages(run)) await stage(run, name, work);
     if (!run.appSpec) throw new InstallStepError('the appspec was not read');

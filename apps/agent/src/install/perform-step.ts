@@ -22,7 +22,7 @@ export async function performStep(run: InstallRun, step: InstallStep): Promise<v
       if (!previous) return;
       run.previousStopped = true;
       await ctx.state.update((s) => void (s.inProgress && (s.inProgress.previousStopped = true)));
-      return stopInstalled(ctx, run.log, previous, `ApplicationStop of the previous version ${previous.version}`);
+      return stopInstalled(ctx, run.log, previous, `ApplicationStop of the previous version ${previous.version}`, run.target.traceparent);
     }
     case 'BeforeInstall':
     case 'AfterInstall':

@@ -56,7 +56,10 @@ export interface InstallRun {
 }
 
 export function newHookContext(run: InstallRun): HookContext {
-  return { serviceId: run.serviceId, archiveDir: run.archiveDir, deploymentId: run.target.deploymentId, slice: run.target.slice, port: run.port ?? 0, version: run.target.version };
+  return {
+    serviceId: run.serviceId, archiveDir: run.archiveDir, deploymentId: run.target.deploymentId, slice: run.target.slice, port: run.port ?? 0, version: run.target.version,
+    ...(run.target.traceparent ? { traceparent: run.target.traceparent } : {}),
+  };
 }
 
 const listProblems = (problems: readonly Problem[]): string => problems.map((p) => `${p.path}: ${p.message}`).join('; ');

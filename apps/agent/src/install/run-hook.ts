@@ -68,12 +68,15 @@ export async function startInstalled(ctx: AgentContext, log: DeploymentLog, rec:
   await runHook(ctx, log, { event: 'ValidateService', hook: rec.appSpec.hooks.ValidateService, label: `${label}: ValidateService`, ...common });
 }
 
-/** Stops an installed version: its ApplicationStop hook, then its supervised process. */
-export async function stopInstalled(ctx: AgentContext, log: DeploymentLog, rec: InstalledRecord, label: string): Promise<void> {
+/**
+ * Stops an installed version: its ApplicationStop hook, then its supervised process. `traceparent` is the trace of the
+ * deployment that stops it, which the hook then joins.
+ */
+export async function stopInstalled(ctx: AgentContext, log: DeploymentLog, rec: InstalledRecord, label: string, traceparent?: string): Promise<void> {
   await runHook(ctx, log, {
     event: 'ApplicationStop',
     hook: rec.appSpec.hooks.ApplicationStop,
-    context: hookContextOf(rec),
+    context: { ...hookContextOf(rec), ...(traceparent ? { traceparent } : {}) },
     installationTimeoutMin: rec.installationTimeoutMin,
     label,
   });

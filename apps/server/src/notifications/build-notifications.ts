@@ -21,6 +21,7 @@ export function buildNotificationDeps(config: ServerConfig, shared: { store: Con
     mailFrom: config.mailFrom,
     retry: { baseMs: config.notifyRetryBaseMs, maxDelayMs: config.notifyRetryMaxDelayMs, maxAttempts: config.notifyMaxAttempts },
     webhookTimeoutMs: config.webhookTimeoutMs,
+    ownerWebhookSecret: config.ownerWebhookSecret,
     topics: config.snsTopicArnPrefix ? createSnsTopicPublisher({ client: snsClient(config), topicArnPrefix: config.snsTopicArnPrefix }) : undefined,
   };
 }

@@ -13,8 +13,8 @@ export const REDACTED_PATHS: readonly string[] = [
   'secret', '*.secret', 'clientSecret', '*.clientSecret',
   'authorization', '*.authorization', 'cookie', '*.cookie', 'headers["set-cookie"]', '*.headers["set-cookie"]',
   'req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]',
-  'adminPassword', 'jwtSecret', 'smtpPassword', 'ldapBindPassword',
-  'config.adminPassword', 'config.jwtSecret', 'config.smtpPassword', 'config.ldapBindPassword',
+  'adminPassword', 'jwtSecret', 'smtpPassword', 'ldapBindPassword', 'ownerWebhookSecret',
+  'config.adminPassword', 'config.jwtSecret', 'config.smtpPassword', 'config.ldapBindPassword', 'config.ownerWebhookSecret',
   'channel.secret', 'subscription.secret', '*.channel.secret',
 ];
 

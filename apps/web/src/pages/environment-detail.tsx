@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import { Problem } from '../components/problem.js';
 import { collect, useLoad } from '../components/use-load.js';
 import { Link, pathOf } from '../router.js';
@@ -20,10 +20,15 @@ export function EnvironmentPage({ name }: { name: string }) {
     async () => (mayMaintain ? new Set((await collect(client.listAllInstances({ environment: name, maintenance: true }))).map((i) => i.id)) : undefined),
     [client, name, mayMaintain],
   );
-  const serversChanged = () => {
-    servers.reload();
-    maintenance.reload();
-  };
+  const { reload: reloadServers } = servers;
+  const { reload: reloadMaintenance } = maintenance;
+  // stable, so the server groups already shown are not rendered again when the page re-renders
+  const serversChanged = useCallback(() => {
+    reloadServers();
+    reloadMaintenance();
+  }, [reloadServers, reloadMaintenance]);
+  // the servers wait for the maintenance list (asked at the same time), so the rows render once, with its column
+  const maintenanceSettled = !mayMaintain || maintenance.data !== undefined || maintenance.error !== undefined;
   const [error, setError] = useState<unknown>();
   const [reason, setReason] = useState('');
   const act = async (what: () => Promise<unknown>) => {
@@ -122,7 +127,8 @@ export function EnvironmentPage({ name }: { name: string }) {
       <section aria-labelledby="servers">
         <h2 id="servers">Servers</h2>
         <Problem error={servers.error} />
-        {servers.data && <ServersView servers={servers.data} maintenance={maintenance.data} onChanged={serversChanged} />}
+        <Problem error={maintenance.error} />
+        {servers.data && maintenanceSettled && <ServersView servers={servers.data} maintenance={maintenance.data} onChanged={serversChanged} />}
       </section>
     </>
   );

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { memo, useDeferredValue, useState, type CSSProperties, type FormEvent } from 'react';
 import type { EnvironmentServersDto, ServerGroupDto } from '@envmgr/api-contract';
 import { Problem } from '../components/problem.js';
 import { useClient, useSession } from '../session/session.js';
@@ -8,21 +8,58 @@ export function Health({ status }: { status: string }) {
 }
 
 /**
+ * Rows rendered in the first pass: more than a screenful, so the page shows at once. The rest follow in a background
+ * render (React yields to the browser while it builds them), so an environment with thousands of instances does not
+ * hold up the first paint. Every row ends up in the DOM: find in page, screen readers and Tab reach all of them.
+ */
+export const FIRST_PASS_ROWS = 100;
+
+/**
  * Groups, their instances and the services on each (version, slice, health); resizing a group and putting an
  * instance in maintenance where the user may. `maintenance` holds the ids of instances in maintenance.
  */
 export function ServersView({ servers, maintenance, onChanged }: { servers: EnvironmentServersDto; maintenance?: ReadonlySet<string>; onChanged?: () => void }) {
+  // the first render gets FIRST_PASS_ROWS, then React renders the rest with a lower priority
+  const limit = useDeferredValue(Number.POSITIVE_INFINITY, FIRST_PASS_ROWS);
   if (servers.groups.length === 0) return <p>No server groups.</p>;
+  const total = servers.groups.reduce((n, g) => n + g.instances.length, 0);
+  let budget = limit;
+  const shown: { group: ServerGroupDto; rows: number }[] = [];
+  for (const group of servers.groups) {
+    if (budget <= 0) break;
+    const rows = Math.min(budget, group.instances.length);
+    shown.push({ group, rows });
+    budget -= Math.max(rows, 1);
+  }
   return (
-    <>
-      {servers.groups.map((g) => (
-        <GroupTable key={g.name} group={g} maintenance={maintenance} onChanged={onChanged} />
+    <div className="servers-view" aria-busy={limit < total}>
+      {shown.map(({ group, rows }) => (
+        <GroupTable key={group.name} group={group} rows={rows} maintenance={maintenance} onChanged={onChanged} />
       ))}
-    </>
+    </div>
   );
 }
 
-function GroupTable({ group: g, maintenance, onChanged }: { group: ServerGroupDto; maintenance: ReadonlySet<string> | undefined; onChanged: (() => void) | undefined }) {
+/**
+ * The group's height before it is laid out: off-screen groups are skipped by the browser (`content-visibility:
+ * auto` in styles.css) and take this space meanwhile, so the scroll bar is about right. One line per service.
+ */
+function estimatedSize(g: ServerGroupDto, rows: number): CSSProperties {
+  let lines = 3;
+  for (let i = 0; i < rows; i++) lines += Math.max(1, (g.instances[i]?.services.length ?? 0) + (g.instances[i]?.differences.length ?? 0)) + 0.5;
+  return { containIntrinsicSize: `auto ${(lines * 1.45).toFixed(1)}em` };
+}
+
+interface GroupTableProps {
+  group: ServerGroupDto;
+  /** How many of its instances to show (all but in the first pass). */
+  rows: number;
+  maintenance: ReadonlySet<string> | undefined;
+  onChanged: (() => void) | undefined;
+}
+
+// memo: the background pass leaves the groups already shown alone
+const GroupTable = memo(function GroupTable({ group: g, rows, maintenance, onChanged }: GroupTableProps) {
   const client = useClient();
   const { can } = useSession();
   const [error, setError] = useState<unknown>();
@@ -37,7 +74,7 @@ function GroupTable({ group: g, maintenance, onChanged }: { group: ServerGroupDt
     }
   };
   return (
-    <div className="group">
+    <div className="group" style={estimatedSize(g, rows)}>
       <table className="servers">
         <caption>
           Group <strong>{g.name}</strong> · role {g.role ?? '—'} · size {g.size.min}/{g.size.desired}/{g.size.max} · {g.converged ? 'converged' : 'not converged'}
@@ -52,7 +89,7 @@ function GroupTable({ group: g, maintenance, onChanged }: { group: ServerGroupDt
           </tr>
         </thead>
         <tbody>
-          {g.instances.map((i) => {
+          {g.instances.slice(0, rows).map((i) => {
             const inMaintenance = maintenance?.has(i.id) ?? false;
             return (
               <tr key={i.id}>
@@ -94,7 +131,7 @@ function GroupTable({ group: g, maintenance, onChanged }: { group: ServerGroupDt
       {can('PUT', `/asgs/${g.name}/size`) && <ResizeGroup group={g} onResized={onChanged} />}
     </div>
   );
-}
+});
 
 function ResizeGroup({ group, onResized }: { group: ServerGroupDto; onResized: (() => void) | undefined }) {
   const client = useClient();

@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { ApiError, createClient, type EnvMgrClient, type WhoAmI } from '@envmgr/api-contract';
+import { ApiError, createClient, type EnvMgrClient, type FetchLike, type WhoAmI } from '@envmgr/api-contract';
 import { canWrite, type WriteMethod } from './permissions.js';
 
 export type SessionState = { status: 'loading' } | { status: 'signed-out' } | { status: 'signed-in'; who: WhoAmI };
@@ -16,9 +16,12 @@ export interface Session {
 
 const SessionContext = createContext<Session | undefined>(undefined);
 
-/** The client for this page's origin: the session cookie travels with every same-origin request. */
-export function browserClient(): EnvMgrClient {
-  return createClient({ baseUrl: window.location.origin });
+/**
+ * The client for this page's origin: the session cookie travels with every same-origin request. `fetch` defaults to
+ * the global one; main.tsx passes the one that hands out the page's early requests (early-requests.ts).
+ */
+export function browserClient(fetch?: FetchLike): EnvMgrClient {
+  return createClient({ baseUrl: window.location.origin, fetch });
 }
 
 export function SessionProvider({ client, children }: { client: EnvMgrClient; children: ReactNode }) {

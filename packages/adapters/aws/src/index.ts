@@ -8,4 +8,5 @@ export { launchTemplateNameOf, securityGroupNamesOf, type LaunchResolution } fro
 export { createMultiAccountCompute, type AccountCompute, type AccountHealth, type MultiAccountCompute, type MultiAccountComputeOptions } from './compute/multi-account-compute.js';
 export { createComputeInventory, readAccountSnapshot, type AccountFreshness, type AccountSnapshot, type ComputeInventory, type ComputeInventoryOptions, type ServersView } from './compute/compute-inventory.js';
 export { createTokenBucket, type RequestBudget } from './compute/request-budget.js';
-export { createAwsComputeEstate, type AwsComputeEstate, type AwsComputeEstateOptions } from './compute/aws-compute-estate.js';
+export { createAwsComputeEstate, type AwsComputeEstate, type AwsComputeEstateOptions, type EstateAccount } from './compute/aws-compute-estate.js';
+export { createInventoryCompute, type InventoryComputeOptions } from './compute/inventory-compute.js';

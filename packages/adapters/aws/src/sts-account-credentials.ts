@@ -52,7 +52,8 @@ export function createStsAccountCredentials(opts: StsAccountCredentialsOptions):
         throw new ValidationError([{ path: 'account', message: `'${account}' is not an AWS account number: use its 12 digits, leading zeros included` }]);
       }
       const hit = cached.get(account);
-      if (hit && hit.expiresAtMs - marginMs > opts.clock.now()) return hit;
+      // a role changed since (the account was edited) is assumed afresh
+      if (hit && hit.roleArn === roleArnOf(account) && hit.expiresAtMs - marginMs > opts.clock.now()) return hit;
       let pending = inFlight.get(account);
       if (!pending) {
         pending = assume(account)

@@ -42,6 +42,12 @@ describe('HTTP webhook sender (a real receiver on loopback)', () => {
     expect(timingSafeEqual(Buffer.from(sig!.digests[0]!, 'hex'), forged)).toBe(false);
   });
 
+  it('posts without a signature when given no secret (a chat endpoint)', async () => {
+    expect(await post({ secret: '', body: '{"text":"hello"}' })).toEqual({ ok: true, status: 200 });
+    expect(received.at(-1)?.body).toBe('{"text":"hello"}');
+    expect(received.at(-1)?.headers['x-em-signature']).toBeUndefined();
+  });
+
   it('returns a receiver error or a refused connection as a failure with a reason', async () => {
     status = 503;
     expect(await post()).toEqual({ ok: false, status: 503, error: 'the receiver answered HTTP 503' });

@@ -28,7 +28,10 @@ const guardedLookup: LookupFunction = (hostname, options, callback) => {
   });
 };
 
-/** Posts signed webhooks over node:http(s), with a timeout; the receiver's body is read and dropped, never logged. */
+/**
+ * Posts signed webhooks over node:http(s), with a timeout; the receiver's body is read and dropped, never logged.
+ * A post with an empty `secret` goes without `X-EM-Signature` (an owner's chat endpoint when no owner secret is set).
+ */
 export function createHttpWebhookSender(opts: { userAgent?: string } = {}): WebhookSender {
   return {
     post(req: WebhookPost): Promise<WebhookResult> {
@@ -50,7 +53,8 @@ export function createHttpWebhookSender(opts: { userAgent?: string } = {}): Webh
             'content-length': Buffer.byteLength(req.body),
             'user-agent': opts.userAgent ?? 'EnvironmentManager-Webhooks/1',
             ...req.headers,
-            [SIGNATURE_HEADER]: signWebhook(req.secret, req.timestampSeconds, req.body),
+            // an empty secret posts unsigned: chat incoming webhooks are authorised by their URL alone
+            ...(req.secret ? { [SIGNATURE_HEADER]: signWebhook(req.secret, req.timestampSeconds, req.body) } : {}),
           },
         }, (res: IncomingMessage) => {
           res.resume();

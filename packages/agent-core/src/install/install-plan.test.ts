@@ -58,6 +58,13 @@ describe('hooks', () => {
     expect(Object.keys(hookEnvironment('ApplicationStop', ctx))).toEqual(['APPLICATION_ID', 'EM_SERVICE_NAME', 'DEPLOYMENT_BASE_DIR', 'DEPLOYMENT_ID', 'LIFECYCLE_EVENT']);
   });
 
+  it('passes the deployment\'s trace context to every hook as TRACEPARENT, when there is one', () => {
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    expect(hookEnvironment('BeforeInstall', { ...ctx, traceparent })['TRACEPARENT']).toBe(traceparent);
+    expect(hookEnvironment('ApplicationStop', { ...ctx, traceparent })['TRACEPARENT']).toBe(traceparent);
+    expect('TRACEPARENT' in hookEnvironment('BeforeInstall', ctx)).toBe(false);
+  });
+
   it.each([
     [{ location: 'x', timeoutSec: 15 }, 20, 15_000],
     [{ location: 'x' }, 20, 1_200_000],

@@ -85,13 +85,16 @@ export interface HookContext {
   slice: Slice;
   port: number;
   version: string;
+  /** The deployment's W3C trace context, when it came with one. */
+  traceparent?: string | undefined;
 }
 
 /**
  * The environment variables of a hook (SPEC §6): `APPLICATION_ID` and `EM_SERVICE_NAME` (both the service id),
  * `DEPLOYMENT_BASE_DIR`, `DEPLOYMENT_ID`, `LIFECYCLE_EVENT`, and, except for ApplicationStop, `EM_SERVICE_SLICE`,
  * `EM_SERVICE_PORT` and `EM_SERVICE_VERSION`. ApplicationStop runs for the deployment it stops, so pass that
- * deployment's context.
+ * deployment's context. Ours: `TRACEPARENT` (the W3C trace context, as OpenTelemetry's environment carrier names it)
+ * when the deployment was requested with one, so that a hook's own spans join the deployment's trace.
  */
 export function hookEnvironment(event: LifecycleHook, ctx: HookContext): Record<string, string> {
   const env: Record<string, string> = {
@@ -100,6 +103,7 @@ export function hookEnvironment(event: LifecycleHook, ctx: HookContext): Record<
     DEPLOYMENT_BASE_DIR: ctx.archiveDir,
     DEPLOYMENT_ID: ctx.deploymentId,
     LIFECYCLE_EVENT: event,
+    ...(ctx.traceparent ? { TRACEPARENT: ctx.traceparent } : {}),
   };
   if (event === 'ApplicationStop') return env;
   return { ...env, EM_SERVICE_SLICE: ctx.slice, EM_SERVICE_PORT: String(ctx.port), EM_SERVICE_VERSION: ctx.version };

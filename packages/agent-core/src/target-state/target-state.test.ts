@@ -7,6 +7,7 @@ import {
   rolePrefix,
   serviceDefinitionKey,
   serviceInstallationKey,
+  traceIdOf,
 } from './target-state.js';
 import { packageRefOf, parseServiceDefinition, parseServiceInstallation, portPairCandidates, slicePort } from './service-metadata.js';
 
@@ -77,6 +78,20 @@ describe('parseTargetState', () => {
     );
     expect(targets.map((t) => t.service)).toEqual(['Other']);
     expect(problems.map((p) => `${p.path}: ${p.message}`).join('\n')).toMatch(message);
+  });
+
+  it('reads the trace context EM may add, and drops one that is not a valid traceparent', () => {
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    // the exact role value EM's domain writes (packages/domain target-state.test.ts, tracedRoleValue)
+    const written = `{"Name":"Hello","Version":"1.0.0","Slice":"none","DeploymentId":"d1","InstanceIds":[],"Action":"Install","TraceParent":"${traceparent}"}`;
+    const parsed = (text: string) => parseTargetState([{ key: key('Hello', 'none'), value: text }], where);
+    expect(parsed(written)).toEqual({ targets: [expect.objectContaining({ deploymentId: 'd1', traceparent })], problems: [] });
+    expect(traceIdOf(parsed(written).targets[0]?.traceparent)).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    for (const bad of ['junk', 7, 'ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', '00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01']) {
+      const { targets, problems } = parsed(value({ TraceParent: bad }));
+      expect(problems).toEqual([]);
+      expect(targets[0] && 'traceparent' in targets[0]).toBe(false);
+    }
   });
 
   it('lists every problem of one entry', () => {

@@ -31,6 +31,8 @@ export interface ServiceTargetValue {
   /** Instances the entry is for; [] means every instance of the role. */
   InstanceIds: string[];
   Action: TargetAction;
+  /** Ours, optional: the W3C trace context the deployment was requested with. */
+  TraceParent?: string;
 }
 
 /** One parsed role entry. */
@@ -44,6 +46,8 @@ export interface ServiceTarget {
   /** [] means every instance of the role. */
   instanceIds: string[];
   action: TargetAction;
+  /** The deployment's W3C `traceparent`, when EM wrote a valid one: logged at each hook and given to hooks. */
+  traceparent?: string;
 }
 
 /** Where a role's entries live, with a trailing `/` so that role `Web` does not also match `Web-blue`. */
@@ -91,6 +95,23 @@ function oneOf<T extends string>(value: unknown, allowed: readonly T[]): T | und
   return allowed.find((a) => a.toLowerCase() === value.trim().toLowerCase());
 }
 
+const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
+
+/**
+ * The value as a W3C `traceparent` (lower-cased), or undefined when it is not a valid one: a trace context is optional
+ * and advisory, so a bad one is dropped, never a reason to refuse the entry (https://www.w3.org/TR/trace-context/).
+ */
+export function traceparentOf(v: unknown): string | undefined {
+  const m = typeof v === 'string' ? TRACEPARENT.exec(v.trim().toLowerCase()) : null;
+  if (!m || m[1] === 'ff' || /^0+$/.test(m[2] ?? '') || /^0+$/.test(m[3] ?? '')) return undefined;
+  return m[0];
+}
+
+/** The trace id of a valid `traceparent` (for log lines), else undefined. */
+export function traceIdOf(traceparent: string | undefined): string | undefined {
+  return traceparent?.split('-')[1];
+}
+
 const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
 
 /** Parses one role value; `keyService` and `keySlice` come from the key and must agree with the value. */
@@ -114,7 +135,7 @@ function parseTargetValue(key: string, text: string, keyService: string, keySlic
   const isIdList = Array.isArray(ids) && ids.every((i) => typeof i === 'string');
   if (!isIdList) at('InstanceIds', 'must be a list of instance ids ([] for every instance)');
   if (problems.length > 0 || !slice || !action || !isIdList) return problems;
-  return {
+  const target: ServiceTarget = {
     key,
     service: (v.Name as string).trim(),
     version: (v.Version as string).trim(),
@@ -123,6 +144,9 @@ function parseTargetValue(key: string, text: string, keyService: string, keySlic
     instanceIds: ids,
     action,
   };
+  const traceparent = traceparentOf(v.TraceParent);
+  if (traceparent) target.traceparent = traceparent;
+  return target;
 }
 
 /**

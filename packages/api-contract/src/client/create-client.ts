@@ -11,6 +11,7 @@ import { createScheduleApi, type ScheduleApi } from '../scheduling/schedule-clie
 import { createTrafficApi, type TrafficApi } from '../traffic/traffic-client.js';
 import { createSubscriptionsApi, type SubscriptionsApi } from '../notifications/subscriptions-client.js';
 import { createBackupApi, type BackupApi } from '../backup/backup-client.js';
+import { createReplicationApi, type ReplicationApi } from '../replication/replication-client.js';
 
 export interface ClientOptions {
   /** The server's origin, e.g. `http://127.0.0.1:8080` (routes live under `/api/v1/`). */
@@ -32,7 +33,7 @@ export interface ClientOptions {
  * and `requestId`; no answer at all is code `unreachable` (status 0); a body that breaks the contract is
  * `invalid-response`.
  */
-export interface EnvMgrClient extends ConfigApi, TransferApi, AuditApi, IdentityApi, EnvironmentsApi, OperationsApi, ServiceStateApi, TrafficApi, ScheduleApi, SubscriptionsApi, BackupApi {
+export interface EnvMgrClient extends ConfigApi, TransferApi, AuditApi, IdentityApi, EnvironmentsApi, OperationsApi, ServiceStateApi, TrafficApi, ScheduleApi, SubscriptionsApi, BackupApi, ReplicationApi {
   /** Deployments: request, list, follow, cancel, redeploy, roll back. */
   deployments: DeploymentsApi;
 }
@@ -57,6 +58,7 @@ export function createClient(opts: ClientOptions): EnvMgrClient {
     ...createScheduleApi(send),
     ...createSubscriptionsApi(send),
     ...createBackupApi(send),
+    ...createReplicationApi(send),
     ...createDeploymentsApi(send, { baseUrl: opts.baseUrl, fetch: opts.fetch, headers }),
   };
 }

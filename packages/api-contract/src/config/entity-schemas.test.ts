@@ -219,7 +219,7 @@ describe('ENTITY_SCHEMAS', () => {
 
   it('names the allowed fields when it rejects an unknown one', () => {
     const result = ENTITY_SCHEMAS.accounts.safeParse({ ...EXAMPLES.accounts, IsProd: true });
-    expect(result.error?.issues[0]?.message).toBe('unknown field IsProd; allowed fields: AccountName, AccountNumber, RoleArn, IncludeAMIs');
+    expect(result.error?.issues[0]?.message).toBe('unknown field IsProd; allowed fields: AccountName, AccountNumber, RoleArn, IncludeAMIs, Purpose, Stage, OrganizationalUnit');
   });
 
   it('says what is required when a field is missing', () => {

@@ -297,8 +297,29 @@ export const ServerGroupSchema = z
   .meta({ id: 'ServerGroup' });
 export type ServerGroupDto = z.infer<typeof ServerGroupSchema>;
 
+export const AccountFreshnessSchema = z
+  .object({
+    account: z.string().meta({ description: 'the 12-digit account' }),
+    refreshedAt: z.string().optional().meta({ description: "ISO 8601 UTC of the last complete read of the account's groups and instances; absent before the first" }),
+    ageMs: z.number().int().optional().meta({ description: 'how old that data is' }),
+    lastError: z
+      .object({ code: z.string(), message: z.string(), at: z.string() })
+      .optional()
+      .meta({ description: 'the last refresh failed: what is shown for this account is from refreshedAt' }),
+  })
+  .meta({ id: 'AccountFreshness' });
+export type AccountFreshnessDto = z.infer<typeof AccountFreshnessSchema>;
+
 export const EnvironmentServersSchema = z
-  .object({ environment: z.string(), converged: z.boolean(), groups: z.array(ServerGroupSchema) })
+  .object({
+    environment: z.string(),
+    converged: z.boolean(),
+    groups: z.array(ServerGroupSchema),
+    accounts: z
+      .array(AccountFreshnessSchema)
+      .optional()
+      .meta({ description: "with AWS compute: how fresh each account's data is (groups and instances come from a cache refreshed per account); absent where compute is read live" }),
+  })
   .meta({ id: 'EnvironmentServers' });
 export type EnvironmentServersDto = z.infer<typeof EnvironmentServersSchema>;
 

@@ -1,4 +1,4 @@
-import { ForbiddenError, NotFoundError, systemActor, ValidationError, type Actor } from '@envmgr/domain';
+import { AlreadyExistsError, ForbiddenError, NotFoundError, systemActor, ValidationError, type Actor } from '@envmgr/domain';
 import type { ChangeContext } from '@envmgr/ports';
 import { itemFacts } from '@envmgr/domain';
 import type { IdentityDeps } from './identity-deps.js';
@@ -23,14 +23,20 @@ export async function bootstrapAdmin(deps: IdentityDeps, password: string, reque
   // the group or its set may have outlived every user (say after an import); create only what is missing
   const hasGroup = (await deps.store.get('groups', ADMIN_GROUP)) !== undefined;
   const hasSet = (await deps.store.get('permissions', ADMIN_GROUP)) !== undefined;
-  await deps.store.commit(
-    [
-      ...(hasGroup ? [] : [{ op: 'create' as const, type: 'groups' as const, key: ADMIN_GROUP, data: group, ...itemFacts('groups', group) }]),
-      ...(hasSet ? [] : [{ op: 'create' as const, type: 'permissions' as const, key: ADMIN_GROUP, data: perms, ...itemFacts('permissions', perms) }]),
-      { op: 'create', type: 'users', key: ADMIN_USER, data: user, ...itemFacts('users', user) },
-    ],
-    ctx,
-  );
+  try {
+    await deps.store.commit(
+      [
+        ...(hasGroup ? [] : [{ op: 'create' as const, type: 'groups' as const, key: ADMIN_GROUP, data: group, ...itemFacts('groups', group) }]),
+        ...(hasSet ? [] : [{ op: 'create' as const, type: 'permissions' as const, key: ADMIN_GROUP, data: perms, ...itemFacts('permissions', perms) }]),
+        { op: 'create', type: 'users', key: ADMIN_USER, data: user, ...itemFacts('users', user) },
+      ],
+      ctx,
+    );
+  } catch (err) {
+    // another server sharing the store bootstrapped at the same moment: its administrator stands, with its password
+    if (err instanceof AlreadyExistsError) return false;
+    throw err;
+  }
   await deps.credentials.setPasswordHash(ADMIN_USER, await deps.passwords.hash(password));
   await event(deps, { address: undefined, requestId }, 'admin-bootstrapped', ADMIN_USER, null, actor.name);
   return true;

@@ -1,6 +1,7 @@
-import { DELIVERY_ID_HEADER, EVENT_ID_HEADER, EVENT_TYPE_HEADER, nextRetry } from '@envmgr/domain';
+import { DELIVERY_ID_HEADER, EVENT_ID_HEADER, EVENT_TYPE_HEADER, nextRetry, ownerQueueKind } from '@envmgr/domain';
 import type { AttemptOutcome, DeliveryRecord, StoredEvent, StoredSubscription } from '@envmgr/ports';
 import type { NotificationDeps } from './notification-deps.js';
+import { sendToOwner } from './owner-channels.js';
 
 /** What a webhook receiver gets: the event as stored (docs/notifications.md). */
 export function webhookBody(event: StoredEvent): string {
@@ -41,10 +42,12 @@ export async function deliveryPass(deps: NotificationDeps, limit = 100): Promise
 
 async function attempt(deps: NotificationDeps, d: DeliveryRecord): Promise<{ outcome: AttemptOutcome; eventAtMs?: number } | undefined> {
   const sub = await deps.store.getSubscription(d.subscriptionId);
-  if (!sub) return undefined;
+  const isOwner = !sub && ownerQueueKind(d.subscriptionId) !== undefined;
+  if (!sub && !isOwner) return undefined;
   const event = (await deps.store.readEvents(d.eventSeq - 1, 1))[0];
   if (!event || event.seq !== d.eventSeq) return { outcome: { state: 'dead', error: 'the event is no longer in the log', atMs: deps.clock.now() } };
-  const sent = await send(deps, sub, d, event);
+  const headers = { [EVENT_ID_HEADER]: event.id, [EVENT_TYPE_HEADER]: event.type, [DELIVERY_ID_HEADER]: d.id };
+  const sent = sub ? await send(deps, sub, d, event) : ((await sendToOwner(deps, d, event, webhookBody, headers)) ?? { ok: false as const, error: 'no such endpoint', permanent: true });
   const now = deps.clock.now();
   if (sent.ok) return { outcome: { state: 'delivered', atMs: now }, eventAtMs: Date.parse(event.at) };
   const next = sent.permanent ? 'dead' : nextRetry(d.attempts + 1, deps.retry);

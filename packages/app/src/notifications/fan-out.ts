@@ -1,6 +1,7 @@
 import { subscriptionMatches } from '@envmgr/domain';
 import type { NewDelivery, StoredEvent, StoredSubscription } from '@envmgr/ports';
 import { FANOUT_CURSOR, type NotificationDeps } from './notification-deps.js';
+import { cachedOwnerLookup, ownerDeliveries } from './owner-channels.js';
 import { ownersOf } from './owners.js';
 
 /** The id of a delivery: by event position, so that ids sort in delivery order within a subscription. */
@@ -9,7 +10,8 @@ export const deliveryId = (eventSeq: number, subscriptionId: string) => `${Strin
 /**
  * Routes the events after the fan-out cursor to the subscriptions that match them, queueing one delivery per
  * (event, subscription) and moving the cursor in the same write. Email subscriptions without recipients go to the
- * owners of the event's environment; when it has none the delivery is not queued. Returns the events routed.
+ * owners of the event's environment; when it has none the delivery is not queued. The owners' chat, paging and
+ * ticketing endpoints of notification settings get their own queues (owner-channels.ts). Returns the events routed.
  */
 export async function fanOutPass(deps: Pick<NotificationDeps, 'store' | 'config' | 'clock'>, batch = 200): Promise<number> {
   const after = await deps.store.cursor(FANOUT_CURSOR);
@@ -19,12 +21,15 @@ export async function fanOutPass(deps: Pick<NotificationDeps, 'store' | 'config'
   const subs = await deps.store.listSubscriptions();
   const now = deps.clock.now();
   const deliveries: NewDelivery[] = [];
+  const owners = cachedOwnerLookup(deps.config);
   for (const event of events) {
     for (const sub of subs) {
       if (!subscriptionMatches(sub, event)) continue;
       const d = await deliveryFor(deps, sub, event, now);
       if (d) deliveries.push(d);
     }
+    // the owners' chat, paging and ticketing endpoints hear about their environments without subscribing
+    deliveries.push(...(await ownerDeliveries(owners, event, now)));
   }
   await deps.store.enqueue({ name: FANOUT_CURSOR, seq: last.seq }, deliveries);
   return events.length;

@@ -18,6 +18,11 @@ export interface NotificationDeps {
   retry: RetryPolicy;
   /** How long a receiver may take to answer one webhook. */
   webhookTimeoutMs: number;
+  /**
+   * Signs what goes to the owners' paging and ticketing endpoints of notification settings (and chat, when set);
+   * without it those two are dead-lettered with the reason. Subscriptions have their own secrets.
+   */
+  ownerWebhookSecret?: string | undefined;
   /** The scheduler's action log, read for `schedule.action` events; without it there are none. */
   scheduleActions?: ScheduleActionLog | undefined;
   /** EM's SNS topics (AWS mode); without it nothing is published to topics. */

@@ -1,7 +1,8 @@
 import { isJsonObject, ownerEmails, stringAt, valueAt, type NotificationTargets } from '@envmgr/domain';
 import type { ConfigStore } from '@envmgr/ports';
 
-async function settings(config: ConfigStore, id: string | undefined): Promise<NotificationTargets | undefined> {
+/** The notification settings `id` (SPEC §3.10) as targets; undefined when there is no such item. */
+export async function settings(config: ConfigStore, id: string | undefined): Promise<NotificationTargets | undefined> {
   if (!id) return undefined;
   const item = await config.get('notification-settings', id);
   const value = item ? valueAt(item.data, 'Value') : undefined;
@@ -10,7 +11,8 @@ async function settings(config: ConfigStore, id: string | undefined): Promise<No
     const v = value[k];
     return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined;
   };
-  return { NotificationEmail: list('NotificationEmail'), ChatChannel: list('ChatChannel'), Paging: list('Paging') };
+  const ticketing = value['Ticketing'];
+  return { NotificationEmail: list('NotificationEmail'), ChatChannel: list('ChatChannel'), Paging: list('Paging'), Ticketing: typeof ticketing === 'string' ? ticketing : undefined };
 }
 
 /**

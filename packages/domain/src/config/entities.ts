@@ -237,6 +237,36 @@ function upstreamRules(d: JsonObject, resolve: Resolve): FieldProblem[] {
   return problems;
 }
 
+const accounts: EntityDescriptor = {
+  ...simple('accounts', 'account', 'AccountNumber'),
+  rules: (d) => {
+    const stage = stringAt(d, 'Stage');
+    const purpose = stringAt(d, 'Purpose') ?? 'application';
+    if (stage === undefined || purpose === 'application') return [];
+    return [{ path: 'Stage', message: `a stage ('${stage}') belongs to application accounts; this one's purpose is ${purpose}: remove Stage or set Purpose to application` }];
+  },
+  // single writes only: an import restores EM's accounts as exported, whatever their role
+  peers: ['accounts'],
+  writeRules: (d, { peers }) => accountWriteProblems(d, peers('accounts')),
+};
+
+/** The child role lives in the account it serves (SPEC §12), and an organisation has one logs account (SPEC §2). */
+function accountWriteProblems(d: JsonObject, all: readonly JsonObject[]): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const number = stringAt(d, 'AccountNumber');
+  const roleArn = stringAt(d, 'RoleArn');
+  const roleAccount = roleArn?.split(':')[4];
+  if (number && roleArn && roleAccount !== number) {
+    const fixed = roleArn.replace(/^(arn:[^:]+:iam::)\d{12}(:)/, `$1${number}$2`);
+    problems.push({ path: 'RoleArn', message: `the role is in account ${roleAccount ?? '?'}, not ${number}: EM assumes the role of the account itself; use ${fixed}` });
+  }
+  if (stringAt(d, 'Purpose') === 'logs') {
+    const other = all.find((a) => stringAt(a, 'Purpose') === 'logs' && stringAt(a, 'AccountNumber') !== number);
+    if (other) problems.push({ path: 'Purpose', message: `account ${stringAt(other, 'AccountNumber') ?? '?'} is already the logs account; an organisation has one: change that one's purpose first` });
+  }
+  return problems;
+}
+
 function compact(o: Record<string, string | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
@@ -244,7 +274,7 @@ function compact(o: Record<string, string | undefined>): Record<string, string> 
 }
 
 export const ENTITIES: Readonly<Record<EntityType, EntityDescriptor>> = {
-  accounts: simple('accounts', 'account', 'AccountNumber'),
+  accounts,
   'notification-settings': simple('notification-settings', 'notification settings', 'NotificationSettingsId'),
   clusters: simple('clusters', 'cluster', 'ClusterName', {
     references: (d) => ref('notification-settings', d, 'Value.NotificationSettingsId'),

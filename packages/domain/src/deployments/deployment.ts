@@ -28,6 +28,8 @@ export interface DeploymentRequest {
   requestedBy?: string | undefined;
   /** Ours: move traffic to the new slice in weight steps once it is installed (blue/green only; canary.ts). */
   canary?: CanaryRequest | undefined;
+  /** The W3C `traceparent` the request came with; an invalid one is ignored, as the standard says. */
+  traceparent?: string | undefined;
 }
 
 /** A request after its fields were checked: mode and slice normalised. */
@@ -113,6 +115,8 @@ export interface DeploymentPlan {
   installationTimeoutMin: number;
   /** The group to create if it does not exist (`group.name` is looked up either way). */
   group: DeploymentGroupSpec;
+  /** The W3C trace context of the request, carried to the agents in the role key (`TraceParent`). */
+  traceparent?: string;
   /**
    * The target-state writes, in write order, with `ExpectedNodeDeployments` taken from the server role's desired
    * size; the actual write uses the live group's (`targetStateWrites`).

@@ -24,6 +24,7 @@ export {
   renderTargetState,
   roleServiceKey,
   roleServiceValue,
+  isTraceparent,
   serviceDefinitionKey,
   serviceInstallationKey,
   type KvWrite,

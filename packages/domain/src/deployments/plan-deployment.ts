@@ -19,7 +19,7 @@ import { checkDeploymentRequest } from './deployment-request.js';
 import { groupSpecOf, type OwningCluster } from './group-spec.js';
 import { consulServiceNameOf, packageKeyOf, runtimeServerRoleOf, slicePortOf } from './naming.js';
 import { resolveServerRole, serverRolesOf, type ServerRole } from './server-role.js';
-import { renderTargetState, type KvWrite } from './target-state.js';
+import { isTraceparent, renderTargetState, type KvWrite } from './target-state.js';
 
 /** What `planDeployment` reads besides the request. */
 export interface DeploymentConfigView {
@@ -59,7 +59,7 @@ export function planDeployment(request: DeploymentRequest, config: DeploymentCon
   if (!checked.ok) return checked;
   const ctx = loadContext(checked.request, config.resolve);
   if ('ok' in ctx) return ctx;
-  const plan = buildPlan(ctx, config, id);
+  const plan = buildPlan(ctx, config, id, request.traceparent);
   if (!plan.ok) return plan;
   const r = ctx.request;
   const by = r.requestedBy !== undefined ? ` by ${r.requestedBy}` : '';
@@ -122,7 +122,7 @@ function subnetProblem(ctx: Context, subnetType: string, securityZone: string): 
   return misconfigured(`server role '${ctx.role.name}' is in the Secure zone but subnet type '${subnetType}' of environment type '${ctx.environmentType}' is not Secure; set SubnetTypeName to a Secure subnet type`, { serverRole: ctx.role.name, subnetType });
 }
 
-function buildPlan(ctx: Context, config: DeploymentConfigView, id: string): { ok: true; plan: DeploymentPlan } | DeploymentRefusal {
+function buildPlan(ctx: Context, config: DeploymentConfigView, id: string, traceparent: string | undefined): { ok: true; plan: DeploymentPlan } | DeploymentRefusal {
   const cluster = clusterOf(ctx, config.resolve);
   if ('ok' in cluster) return cluster;
   const { role, request } = ctx;
@@ -155,6 +155,7 @@ function buildPlan(ctx: Context, config: DeploymentConfigView, id: string): { ok
     packageBucket: packageBucketOf(ctx.typeDoc),
     installationTimeoutMin: config.installationTimeoutMin ?? DEFAULT_INSTALLATION_TIMEOUT_MIN,
     group,
+    ...(isTraceparent(traceparent) ? { traceparent } : {}),
     targetState: [],
   };
   plan.targetState = targetStateWrites(plan, id, group.size.desired);
@@ -191,5 +192,6 @@ export function targetStateWrites(plan: DeploymentPlan, deploymentId: string, ex
     packageKey: packageKeyOf(plan.package),
     installationTimeoutMin: plan.installationTimeoutMin,
     expectedNodeDeployments,
+    traceparent: plan.traceparent,
   });
 }

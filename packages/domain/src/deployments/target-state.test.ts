@@ -22,7 +22,10 @@ const AGENT = {
   failed:
     '{"Cause":"Deployment","StartTime":"2025-01-01T00:00:00.000Z","EndTime":"e","LastCompletedStage":"ApplicationStart","Log":"","NumberOfAttempts":1,"Status":"Failed","FailedStage":"ValidateService","ErrorReason":"Hello 1.2.0 (c50-Hello) failed at ValidateService on i-1: hooks/validate.sh exited with code 1; output: \\"first\\""}',
   inProgress: '{"Cause":"Deployment","StartTime":"2025-01-01T00:00:00.000Z","EndTime":null,"LastCompletedStage":"","Log":"","NumberOfAttempts":1,"Status":"In Progress"}',
+  tracedRoleValue:
+    '{"Name":"Hello","Version":"1.0.0","Slice":"none","DeploymentId":"d1","InstanceIds":[],"Action":"Install","TraceParent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}',
 };
+const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 
 const input: TargetStateInput = {
   deploymentId: 'd1',
@@ -62,6 +65,22 @@ describe('target state, byte-compatible with the agent', () => {
       { key: 'deployments/d1/overall_status', value: 'In Progress' },
       { key: 'environments/c50/roles/Web/services/Hello/none', value: AGENT.roleValue },
     ]);
+  });
+
+  it('carries a valid traceparent in the role value, and nothing when it is absent or invalid', () => {
+    expect(renderTargetState({ ...input, traceparent: TRACEPARENT })[4]?.value).toBe(AGENT.tracedRoleValue);
+    expect(renderTargetState({ ...input, traceparent: 'ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' })[4]?.value).toBe(AGENT.roleValue);
+    expect(renderTargetState({ ...input, traceparent: '00-00000000000000000000000000000000-00f067aa0ba902b7-01' })[4]?.value).toBe(AGENT.roleValue);
+    expect(renderTargetState({ ...input, traceparent: 'not a trace' })[4]?.value).toBe(AGENT.roleValue);
+  });
+
+  it('keeps the trace context of the request in the plan and in the writes the driver makes', () => {
+    const planned = planDeployment(aRequest({ traceparent: TRACEPARENT }), configOf(baseDocs()), T0, 'd1');
+    expect(planned.ok && planned.deployment.plan.traceparent).toBe(TRACEPARENT);
+    const writes = planned.ok ? targetStateWrites(planned.deployment.plan, 'd1', 1) : [];
+    expect(JSON.parse(writes[4]?.value ?? '{}')).toMatchObject({ DeploymentId: 'd1', TraceParent: TRACEPARENT });
+    const untraced = planDeployment(aRequest({ traceparent: 'junk' }), configOf(baseDocs()), T0, 'd1');
+    expect(untraced.ok && 'traceparent' in untraced.deployment.plan).toBe(false);
   });
 
   it('leaves Ports out of the definition of a service without ports (the agent then picks them)', () => {

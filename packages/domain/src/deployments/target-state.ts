@@ -50,6 +50,11 @@ export interface RoleServiceValue {
   DeploymentId: string;
   InstanceIds: string[];
   Action: 'Install' | 'Ignore';
+  /**
+   * Ours: the W3C `traceparent` the deployment was requested with, so that the agent logs it at each hook and gives
+   * it to hooks as `TRACEPARENT`. Written only when there is one; agents that do not know it ignore it.
+   */
+  TraceParent?: string;
 }
 
 /** The value of `overall_status`. EM stores a string value as plain text, not JSON, and so do we. */
@@ -71,10 +76,29 @@ export interface TargetStateInput {
   packageKey: string;
   installationTimeoutMin: number;
   expectedNodeDeployments: number;
+  /** The W3C trace context of the request; left out of the role value when absent or not a valid `traceparent`. */
+  traceparent?: string | undefined;
 }
 
-export function roleServiceValue(p: Pick<TargetStateInput, 'service' | 'version' | 'slice' | 'deploymentId'>, action: RoleServiceValue['Action']): RoleServiceValue {
-  return { Name: p.service, Version: p.version, Slice: p.slice, DeploymentId: p.deploymentId, InstanceIds: [], Action: action };
+const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+/**
+ * True for a W3C `traceparent` as EM carries it: lower-case hex `version-traceid-parentid-flags`, version not `ff`,
+ * trace and parent ids not all zero (https://www.w3.org/TR/trace-context/#traceparent-header).
+ */
+export function isTraceparent(text: string | undefined): text is string {
+  if (text === undefined || !TRACEPARENT.test(text)) return false;
+  const [version, traceId = '', parentId = ''] = text.split('-');
+  return version !== 'ff' && !/^0+$/.test(traceId) && !/^0+$/.test(parentId);
+}
+
+export function roleServiceValue(
+  p: Pick<TargetStateInput, 'service' | 'version' | 'slice' | 'deploymentId' | 'traceparent'>,
+  action: RoleServiceValue['Action'],
+): RoleServiceValue {
+  const value: RoleServiceValue = { Name: p.service, Version: p.version, Slice: p.slice, DeploymentId: p.deploymentId, InstanceIds: [], Action: action };
+  if (isTraceparent(p.traceparent)) value.TraceParent = p.traceparent;
+  return value;
 }
 
 /**

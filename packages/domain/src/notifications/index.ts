@@ -5,3 +5,4 @@ export * from './subscription.js';
 export * from './ownership.js';
 export * from './domain-event.js';
 export * from './feed-events.js';
+export * from './owner-channels.js';

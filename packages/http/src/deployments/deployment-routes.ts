@@ -77,6 +77,8 @@ export function registerDeploymentRoutes(app: App, deps: HttpDeps & { runtime: R
         slice: body.slice,
         ...(serverRole !== undefined ? { serverRole } : {}),
         ...(body.canary !== undefined ? { canary: body.canary } : {}),
+        // the caller's trace goes with the deployment to the agents' hooks (docs/observability.md#trace-context)
+        traceparent: c.get('trace')?.traceparent,
         dryRun,
       });
       return accepted(result);

@@ -133,6 +133,15 @@ describe('sign-in, tokens and permissions over HTTP', () => {
 });
 
 describe('policy simulator', () => {
+  it('two servers bootstrapping one store at the same moment: one administrator, the other stands aside', async () => {
+    const t2 = aTestApp({ realAuth: true });
+    const [a, b] = await Promise.all([bootstrapAdmin(t2.identity, PASSWORD, 'one'), bootstrapAdmin(t2.identity, 'another password 12', 'two')]);
+    expect([a, b].filter(Boolean)).toHaveLength(1);
+    expect((await t2.store.list('users', { limit: 10 })).map((u) => u.key)).toEqual(['admin']);
+    const winner = a ? PASSWORD : 'another password 12';
+    expect((await t2.call('POST', '/api/v1/token', { body: { username: 'admin', password: winner } })).status).toBe(200);
+  });
+
   it('explains a decision for given entries, a user or a group', async () => {
     const t = aTestApp({ realAuth: true });
     await bootstrapAdmin(t.identity, PASSWORD, 'boot');

@@ -1,4 +1,5 @@
 import type {
+  AccountFreshnessDto,
   DeletedTargetStateDto,
   EnvironmentComparisonDto,
   EnvironmentServersDto,
@@ -7,7 +8,7 @@ import type {
   TargetStateDto,
 } from '@envmgr/api-contract';
 import type { ServerGroupView, ServiceComparison, SliceView, TargetStateView } from '@envmgr/domain';
-import type { ServiceTraffic } from '@envmgr/app';
+import type { ComputeDataFreshness, EnvironmentServers, ServiceTraffic } from '@envmgr/app';
 
 /*
  * From the use cases' plain data to the wire shapes of api-contract/service-state. Optional fields are left
@@ -86,8 +87,24 @@ export function toServerGroupDto(environment: string, g: ServerGroupView): Serve
   };
 }
 
-export function toEnvironmentServersDto(environment: string, groups: readonly ServerGroupView[]): EnvironmentServersDto {
-  return { environment, converged: groups.every((g) => g.converged), groups: groups.map((g) => toServerGroupDto(environment, g)) };
+export function toEnvironmentServersDto(environment: string, view: EnvironmentServers): EnvironmentServersDto {
+  const { groups, accounts } = view;
+  return {
+    environment,
+    converged: groups.every((g) => g.converged),
+    groups: groups.map((g) => toServerGroupDto(environment, g)),
+    ...(accounts ? { accounts: accounts.map(toAccountFreshnessDto) } : {}),
+  };
+}
+
+function toAccountFreshnessDto(f: ComputeDataFreshness): AccountFreshnessDto {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  return {
+    account: f.account,
+    ...(f.refreshedAtMs !== undefined ? { refreshedAt: iso(f.refreshedAtMs) } : {}),
+    ...(f.ageMs !== undefined ? { ageMs: Math.round(f.ageMs) } : {}),
+    ...(f.error ? { lastError: { code: f.error.code, message: f.error.message, at: iso(f.error.atMs) } } : {}),
+  };
 }
 
 export function toComparisonDto(environments: readonly string[], rows: readonly ServiceComparison[]): EnvironmentComparisonDto {

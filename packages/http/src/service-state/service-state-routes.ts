@@ -9,5 +9,7 @@ export function registerServiceStateRoutes(app: App, deps: HttpDeps & { runtime:
   const state: ServiceStateDeps = { config: { store: deps.config.store }, compute: deps.runtime.compute, registry: deps.runtime.registry, events: deps.runtime.events };
   registerServiceRoutes(app, state);
   registerTargetStateRoutes(app, state);
-  registerServerRoutes(app, state);
+  // the servers view reads the estate through the inventory where there is one (AWS), saying how fresh each account is
+  const inventory = deps.runtime.inventory;
+  registerServerRoutes(app, inventory ? { ...state, compute: inventory.compute, computeFreshness: () => inventory.freshness() } : state);
 }

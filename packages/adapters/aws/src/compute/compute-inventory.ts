@@ -40,8 +40,20 @@ export interface ComputeInventoryOptions {
 }
 
 export interface ComputeInventory {
-  /** Reads the given accounts (all by default) again, each within its budget, all at once; never throws. */
+  /**
+   * Reads the given accounts (all by default) again, each within its budget, all at once; never throws. An account
+   * already being read is not read twice: the caller waits for that read.
+   */
   refresh(accounts?: readonly string[]): Promise<AccountFreshness[]>;
+  /**
+   * Refreshes the accounts whose data is older than `maxAgeMs` or missing, unless their last attempt failed less than
+   * `maxAgeMs` ago (a failing account is not asked again at every read). Never throws.
+   */
+  refreshStale(maxAgeMs: number): Promise<void>;
+  /** Replaces the accounts (registered accounts changed): kept accounts keep their data, new ones start empty. */
+  setAccounts(accounts: readonly AwsClients[]): void;
+  /** The accounts read, in order. */
+  accounts(): string[];
   freshness(): AccountFreshness[];
   /** Groups and instances of every account, from the cache. */
   snapshot(): Map<string, AccountSnapshot>;
@@ -72,20 +84,24 @@ export function createComputeInventory(opts: ComputeInventoryOptions): ComputeIn
   const clock = opts.clock ?? { now: () => Date.now() };
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   interface Entry {
+    /** The clients as given; `clients` wraps them in the budget. */
+    raw: AwsClients;
     clients: AwsClients;
     snapshot?: AccountSnapshot;
     refreshedAtMs?: number;
     error?: AccountFreshness['error'];
     calls: number;
   }
-  const state = new Map<string, Entry>();
-  for (const c of opts.accounts) {
-    const entry: Entry = { calls: 0, clients: c };
+  let state = new Map<string, Entry>();
+  const inFlight = new Map<string, Promise<void>>();
+  const entryOf = (c: AwsClients): Entry => {
+    const entry: Entry = { calls: 0, raw: c, clients: c };
     entry.clients = budgetedClients(c, createTokenBucket(opts.budget, clock, sleep), () => {
       entry.calls += 1;
     });
-    state.set(c.account, entry);
-  }
+    return entry;
+  };
+  for (const c of opts.accounts) state.set(c.account, entryOf(c));
 
   const freshnessOf = (account: string): AccountFreshness => {
     const s = state.get(account);
@@ -93,7 +109,16 @@ export function createComputeInventory(opts: ComputeInventoryOptions): ComputeIn
     return { account, refreshedAtMs: at, ageMs: at === undefined ? undefined : clock.now() - at, ...(s?.error ? { error: s.error } : {}), lastRefreshCalls: s?.calls ?? 0 };
   };
 
-  async function refreshOne(account: string): Promise<void> {
+  function refreshOne(account: string): Promise<void> {
+    let pending = inFlight.get(account);
+    if (!pending) {
+      pending = readInto(account).finally(() => inFlight.delete(account));
+      inFlight.set(account, pending);
+    }
+    return pending;
+  }
+
+  async function readInto(account: string): Promise<void> {
     const s = state.get(account);
     if (!s) return;
     s.calls = 0;
@@ -113,6 +138,22 @@ export function createComputeInventory(opts: ComputeInventoryOptions): ComputeIn
       await Promise.all(which.map(refreshOne));
       return which.map(freshnessOf);
     },
+    async refreshStale(maxAgeMs) {
+      const now = clock.now();
+      const stale = [...state].filter(([, s]) => (s.refreshedAtMs === undefined || now - s.refreshedAtMs >= maxAgeMs) && (s.error === undefined || now - s.error.atMs >= maxAgeMs));
+      await Promise.all(stale.map(([account]) => refreshOne(account)));
+    },
+    setAccounts(next) {
+      const kept = new Map<string, Entry>();
+      for (const c of next) {
+        const old = state.get(c.account);
+        if (old?.raw === c) kept.set(c.account, old);
+        // new clients (a changed role) read from now on; the data read so far is shown until their first refresh
+        else kept.set(c.account, { ...entryOf(c), ...(old?.snapshot ? { snapshot: old.snapshot } : {}), ...(old?.refreshedAtMs !== undefined ? { refreshedAtMs: old.refreshedAtMs } : {}) });
+      }
+      state = kept;
+    },
+    accounts: () => [...state.keys()],
     freshness: () => [...state.keys()].map(freshnessOf),
     snapshot: () => new Map([...state].flatMap(([a, s]) => (s.snapshot ? [[a, s.snapshot] as const] : []))),
     serversView(environment) {

@@ -34,6 +34,13 @@ export interface MultiAccountCompute extends Compute {
   health(): AccountHealth[];
   /** The account a group or instance was last seen in, if any. */
   accountOf(groupOrInstance: string): string | undefined;
+  /**
+   * Replaces the accounts (registered accounts changed). Accounts kept keep their compute, what was seen in them and
+   * their health; a removed account is forgotten (its compute is not closed here: its owner does that).
+   */
+  setAccounts(accounts: readonly AccountCompute[]): void;
+  /** Records where a group or instance was seen (by a cache), so that an operation on it asks that account only. */
+  remember(groupOrInstance: string, account: string): void;
 }
 
 /**
@@ -44,7 +51,8 @@ export interface MultiAccountCompute extends Compute {
  * are all-or-nothing within each account, not across accounts.
  */
 export function createMultiAccountCompute(opts: MultiAccountComputeOptions): MultiAccountCompute {
-  const byAccount = new Map(opts.accounts.map((a) => [a.account, a.compute]));
+  let accounts: readonly AccountCompute[] = [...opts.accounts];
+  let byAccount = new Map(accounts.map((a) => [a.account, a.compute]));
   const located = new Map<string, string>();
   const health = new Map<string, AccountHealth>();
   const now = () => (opts.clock ?? Date).now();
@@ -57,11 +65,12 @@ export function createMultiAccountCompute(opts: MultiAccountComputeOptions): Mul
 
   /** Runs `fn` in every account at once; failed accounts are recorded and left out unless all fail. */
   async function fanOut<T>(fn: (c: Compute, account: string) => Promise<T>): Promise<{ account: string; value: T }[]> {
-    const settled = await Promise.allSettled(opts.accounts.map(async (a) => ({ account: a.account, value: await fn(a.compute, a.account) })));
+    const list = accounts; // the accounts as the call started, however they change meanwhile
+    const settled = await Promise.allSettled(list.map(async (a) => ({ account: a.account, value: await fn(a.compute, a.account) })));
     const ok: { account: string; value: T }[] = [];
     const failures: unknown[] = [];
     settled.forEach((s, k) => {
-      const account = opts.accounts[k]?.account ?? '';
+      const account = list[k]?.account ?? '';
       if (s.status === 'fulfilled') {
         record(account);
         ok.push(s.value);
@@ -84,13 +93,14 @@ export function createMultiAccountCompute(opts: MultiAccountComputeOptions): Mul
   async function locate(key: string, kind: 'group' | 'instance'): Promise<string> {
     const known = located.get(key);
     if (known) return known;
-    const settled = await Promise.allSettled(opts.accounts.map(async (a) => ((kind === 'group' ? await a.compute.getGroup(key) : await a.compute.getInstance(key)) ? a.account : undefined)));
+    const list = accounts;
+    const settled = await Promise.allSettled(list.map(async (a) => ((kind === 'group' ? await a.compute.getGroup(key) : await a.compute.getInstance(key)) ? a.account : undefined)));
     const hit = settled.find((s): s is PromiseFulfilledResult<string> => s.status === 'fulfilled' && s.value !== undefined);
     if (hit) {
       located.set(key, hit.value);
       return hit.value;
     }
-    const failed = opts.accounts.filter((_, k) => settled[k]?.status === 'rejected').map((a) => a.account);
+    const failed = list.filter((_, k) => settled[k]?.status === 'rejected').map((a) => a.account);
     if (failed.length > 0) throw new DependencyUnavailableError(`cannot tell where ${kind} '${key}' is: account(s) ${failed.join(', ')} did not answer; try again`, { [kind]: key, accounts: failed });
     throw new NotFoundError(kind, key);
   }
@@ -176,9 +186,18 @@ export function createMultiAccountCompute(opts: MultiAccountComputeOptions): Mul
     suspendProcesses: (name, processes) => onGroup(name, (c) => c.suspendProcesses(name, processes)),
     resumeProcesses: (name, processes) => onGroup(name, (c) => c.resumeProcesses(name, processes)),
     async close() {
-      await Promise.all(opts.accounts.map((a) => a.compute.close()));
+      await Promise.all(accounts.map((a) => a.compute.close()));
     },
-    health: () => opts.accounts.map((a) => health.get(a.account) ?? { account: a.account, ok: true, atMs: 0 }),
+    health: () => accounts.map((a) => health.get(a.account) ?? { account: a.account, ok: true, atMs: 0 }),
     accountOf: (key) => located.get(key),
+    remember(key, account) {
+      if (byAccount.has(account)) located.set(key, account);
+    },
+    setAccounts(next) {
+      accounts = [...next];
+      byAccount = new Map(accounts.map((a) => [a.account, a.compute]));
+      for (const [key, account] of located) if (!byAccount.has(account)) located.delete(key);
+      for (const account of health.keys()) if (!byAccount.has(account)) health.delete(account);
+    },
   };
 }

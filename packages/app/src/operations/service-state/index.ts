@@ -1,4 +1,4 @@
-export type { ServiceStateDeps } from './service-state-deps.js';
+export type { ComputeDataFreshness, ServiceStateDeps } from './service-state-deps.js';
 export {
   checkServiceInstallation,
   getServiceHealth,
@@ -9,5 +9,5 @@ export {
   type ServiceHealthResult,
 } from './services-state.js';
 export { deleteTargetState, getTargetState, targetStateResource, TARGET_STATE_DELETED, type DeleteTargetStateCommand } from './target-state.js';
-export { getEnvironmentServerGroup, getEnvironmentServers } from './servers.js';
+export { getEnvironmentServerGroup, getEnvironmentServers, type EnvironmentServers } from './servers.js';
 export { compareEnvironmentVersions, MAX_COMPARED_ENVIRONMENTS } from './compare.js';

@@ -1,20 +1,29 @@
 import { NotFoundError, serverGroupView, type Actor, type ServerGroupView } from '@envmgr/domain';
 import type { Group } from '@envmgr/ports';
 import { requireSignedIn } from '../../identity/access.js';
-import { loadEnvironment, loadRunning, loadTargetState, type ServiceStateDeps } from './service-state-deps.js';
+import { loadEnvironment, loadRunning, loadTargetState, type ComputeDataFreshness, type ServiceStateDeps } from './service-state-deps.js';
 
-type ServersDeps = Pick<ServiceStateDeps, 'config' | 'registry' | 'compute'>;
+type ServersDeps = Pick<ServiceStateDeps, 'config' | 'registry' | 'compute' | 'computeFreshness'>;
+
+/** An environment's servers, and how fresh the data of each account behind them is (when compute is cached). */
+export interface EnvironmentServers {
+  groups: ServerGroupView[];
+  /** Every account's freshness, when compute answers from a cache; undefined when it is read live. */
+  accounts: ComputeDataFreshness[] | undefined;
+}
 
 /**
  * An environment's servers: each group tagged `Environment=<environment>` (one per runtime server role), its size
  * and instances, and per instance the services it runs and whether that is what the target state asks for.
  * @throws NotFoundError for an unknown environment
  */
-export async function getEnvironmentServers(deps: ServersDeps, actor: Actor, environment: string): Promise<ServerGroupView[]> {
+export async function getEnvironmentServers(deps: ServersDeps, actor: Actor, environment: string): Promise<EnvironmentServers> {
   requireSignedIn(actor);
   await loadEnvironment(deps, environment);
   const groups = await deps.compute.listGroups({ tagFilters: { Environment: environment } });
-  return viewsOf(deps, environment, groups);
+  const views = await viewsOf(deps, environment, groups);
+  // read after the listing, which may have refreshed stale accounts
+  return { groups: views, accounts: deps.computeFreshness ? [...deps.computeFreshness()] : undefined };
 }
 
 /** One group of an environment, as `getEnvironmentServers` shows it. @throws NotFoundError for an unknown environment, or a group that is not the environment's */

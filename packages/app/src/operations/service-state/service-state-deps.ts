@@ -22,6 +22,22 @@ export interface ServiceStateDeps {
   registry: Registry;
   /** Target-state deletions are announced here (`target-state.deleted`). */
   events: EventBus;
+  /**
+   * How fresh each account's groups and instances are, where `compute` answers from a cache refreshed per account
+   * (AWS mode, docs/aws.md#inventory). @default none: compute is read live and the servers view shows no accounts
+   */
+  computeFreshness?: () => readonly ComputeDataFreshness[];
+}
+
+/** How fresh one account's cached groups and instances are. */
+export interface ComputeDataFreshness {
+  account: string;
+  /** When its data was last read completely (ms since the epoch); undefined before the first success. */
+  refreshedAtMs: number | undefined;
+  /** How old that data is now. */
+  ageMs: number | undefined;
+  /** The last refresh failed: the data shown is from `refreshedAtMs` (none before a first success). */
+  error?: { code: string; message: string; atMs: number };
 }
 
 /** An environment's configuration as these use cases read it. */

@@ -1,0 +1,2 @@
+export * from './replication-schemas.js';
+export { createReplicationApi, type ReplicationApi } from './replication-client.js';
