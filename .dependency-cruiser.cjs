@@ -27,9 +27,11 @@ const TEST_FILE = '\\.test\\.tsx?$';
 const CONTRACT_FILE = '^packages/ports/src/.+\\.contract\\.ts$';
 /** A package's test entry point (`@envmgr/x/testing`, STYLE §2): contract suites, fakes and test helpers. */
 const TESTING_ENTRY = `^${PKG}/src/testing[a-z0-9-]*\\.tsx?$`;
+/** A package's test helpers kept in a `src/testing/` folder (servers started by tests, fakes). */
+const TESTING_FOLDER = `^${PKG}/src/testing/`;
 const PORTS_TESTING = '^packages/ports/src/testing\\.ts$';
 /** Files that exist only to test: they may use vitest, fakes and builders. */
-const TEST_CODE = [TEST_FILE, CONTRACT_FILE, TESTING_ENTRY, TEST_SUPPORT];
+const TEST_CODE = [TEST_FILE, CONTRACT_FILE, TESTING_ENTRY, TESTING_FOLDER, TEST_SUPPORT];
 /** What a test file may import besides what its package may import. */
 const TEST_EXTRAS = [VITEST, MEMORY_ADAPTER, TEST_SUPPORT];
 
@@ -54,7 +56,7 @@ function row({ name, from, allowed, scope, comment }) {
       name: `${name} (tests)`,
       comment: `${comment} Test files may also import vitest, the memory adapters and test-support.`,
       severity: 'error',
-      from: { path: `${from}(.*\\.test|src/testing)\\.tsx?$` },
+      from: { path: `${from}(.*\\.test|src/testing[a-z0-9-]*|src/testing/.*)\\.tsx?$` },
       to: to(TEST_EXTRAS),
     },
   ];

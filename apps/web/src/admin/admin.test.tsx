@@ -1,21 +1,10 @@
 // @vitest-environment jsdom
-import { cleanup, render, screen, within } from '@testing-library/react';
+import { cleanup, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
-import { App } from '../app.js';
-import { SessionProvider } from '../session/session.js';
-import { ADMIN, fakeClient, problem, READER, type FakeRoutes } from '../testing/fake-api.js';
+import { ADMIN, problem, READER, type FakeRoutes } from '../testing/fake-api.js';
+import { renderAt } from '../testing/render-app.js';
 
-function renderAt(path: string, routes: FakeRoutes) {
-  window.history.pushState(null, '', path);
-  const fake = fakeClient(routes);
-  render(
-    <SessionProvider client={fake.client}>
-      <App />
-    </SessionProvider>,
-  );
-  return fake;
-}
 
 afterEach(cleanup);
 

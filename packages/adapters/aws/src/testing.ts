@@ -1,7 +1,8 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { startLoopbackProcess } from '@envmgr/test-support';
 
 /** Whether the moto server is installed; tests that need it skip with a warning otherwise. */
 export function hasMotoServer(): boolean {
@@ -15,13 +16,6 @@ export interface MotoServer {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 /**
  * Python path that makes moto's Auto Scaling honour suspended processes as AWS does (see the file for what exactly);
@@ -34,29 +28,16 @@ const MOTO_FIDELITY_DIR = fileURLToPath(new URL('../moto-fidelity', import.meta.
  * is patched to honour suspended Launch/Terminate processes and to catch up on resume (moto-fidelity/sitecustomize.py).
  */
 export async function startMotoServer(opts: { asgFidelity?: boolean } = {}): Promise<MotoServer> {
-  const port = await freePort();
   const env = opts.asgFidelity ? { ...process.env, PYTHONPATH: [MOTO_FIDELITY_DIR, process.env['PYTHONPATH']].filter(Boolean).join(':') } : process.env;
-  const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore', env });
-  const endpoint = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const ok = await fetch(`${endpoint}/moto-api/`).then((r) => r.ok, () => false);
-    if (ok) break;
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill();
-      throw new Error(`moto_server did not start on ${endpoint}`);
-    }
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  return {
-    endpoint,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+  const moto = await startLoopbackProcess({
+    name: 'moto_server',
+    command: 'moto_server',
+    args: (port) => ['-H', '127.0.0.1', '-p', String(port)],
+    env,
+    timeoutMs: 30_000,
+    isUp: async (endpoint) => (await fetch(`${endpoint}/moto-api/`)).ok,
+  });
+  return { endpoint: moto.endpoint, stop: () => moto.stop() };
 }
 
 /** Options for SDK clients pointed at moto, with fixed test keys and no retries (failures show at once). */

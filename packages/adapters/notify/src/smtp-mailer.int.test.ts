@@ -1,34 +1,17 @@
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSmtpMailer } from './smtp-mailer.js';
+import { startTestSmtpServer, type TestSmtpServer } from './testing.js';
 
 describe('SMTP mailer (smtp-server on loopback)', () => {
-  const mailbox: { from: string; to: string[]; raw: string }[] = [];
-  let server: SMTPServer;
+  let smtp: TestSmtpServer;
+  let mailbox: TestSmtpServer['mailbox'];
   let port: number;
   beforeAll(async () => {
-    server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onRcptTo(address, _session, cb) {
-        if (address.address.endsWith('@refused.example.com')) return cb(Object.assign(new Error('no such user'), { responseCode: 550 }));
-        cb();
-      },
-      onData(stream, session, cb) {
-        let raw = '';
-        stream.on('data', (c: Buffer) => (raw += c.toString()));
-        stream.on('end', () => {
-          mailbox.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw });
-          cb();
-        });
-      },
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    port = (server.server.address() as AddressInfo).port;
+    smtp = await startTestSmtpServer({ refuses: (address) => address.endsWith('@refused.example.com') });
+    mailbox = smtp.mailbox;
+    port = smtp.port;
   });
-  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+  afterAll(() => smtp.close());
 
   it('delivers a message to the server with its headers, and verifies the connection', async () => {
     const mailer = createSmtpMailer({ host: '127.0.0.1', port, secure: false });

@@ -15,13 +15,20 @@ export interface TestSmtpServer {
   close(): Promise<void>;
 }
 
-/** A real SMTP server on loopback that keeps what it receives, for tests of email delivery. */
-export async function startTestSmtpServer(): Promise<TestSmtpServer> {
+/**
+ * A real SMTP server on loopback that keeps what it receives, for tests of email delivery. `refuses` names the
+ * recipients it answers 550 (no such user) for.
+ */
+export async function startTestSmtpServer(opts: { refuses?: (address: string) => boolean } = {}): Promise<TestSmtpServer> {
   const mailbox: ReceivedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onRcptTo(address, _session, cb) {
+      if (opts.refuses?.(address.address)) return cb(Object.assign(new Error('no such user'), { responseCode: 550 }));
+      cb();
+    },
     onData(stream, session, cb) {
       let raw = '';
       stream.on('data', (c: Buffer) => (raw += c.toString()));

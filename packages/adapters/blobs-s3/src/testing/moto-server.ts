@@ -1,6 +1,6 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { spawnSync } from 'node:child_process';
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
+import { startLoopbackProcess } from '@envmgr/test-support';
 
 /** A moto server (an S3 look-alike, among others) started by a test on a loopback port. */
 export interface MotoServer {
@@ -28,55 +28,20 @@ export function testS3Client(endpoint: string): S3Client {
   });
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 export async function startMotoServer(): Promise<MotoServer> {
-  const port = await freePort();
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const endpoint = `http://127.0.0.1:${port}`;
-  const probe = testS3Client(endpoint);
-  try {
-    await waitUntilUp(probe, child, () => stderr);
-  } catch (err) {
-    await stopChild(child, exited);
-    throw err;
-  } finally {
-    probe.destroy();
-  }
-  return { endpoint, client: () => testS3Client(endpoint), stop: () => stopChild(child, exited) };
-}
-
-async function waitUntilUp(client: S3Client, child: ChildProcess, stderr: () => string): Promise<void> {
-  const until = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new TypeError(`moto_server exited with ${child.exitCode}: ${stderr()}`);
-    try {
-      await client.send(new ListBucketsCommand({}));
-      return;
-    } catch {
-      if (Date.now() > until) throw new TypeError(`moto_server did not answer within 60 s: ${stderr()}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
-
-async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
+  const moto = await startLoopbackProcess({
+    name: 'moto_server',
+    command: 'moto_server',
+    args: (port) => ['-H', '127.0.0.1', '-p', String(port)],
+    isUp: async (endpoint) => {
+      const probe = testS3Client(endpoint);
+      try {
+        await probe.send(new ListBucketsCommand({}));
+        return true;
+      } finally {
+        probe.destroy();
+      }
+    },
+  });
+  return { endpoint: moto.endpoint, client: () => testS3Client(moto.endpoint), stop: () => moto.stop() };
 }
