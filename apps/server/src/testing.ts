@@ -1,7 +1,9 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import type { HttpLogger } from '@envmgr/http';
 import { loadConfig } from './config.js';
@@ -126,4 +128,28 @@ export async function waitFor<T>(
     }
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 200));
   }
+}
+
+/** A built EM server running as its own process (`apps/server/bin/envmgr-server.js`), for tests of several servers. */
+export interface ServerProcess {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+}
+
+/**
+ * Starts the built server as a child process with exactly `env` (plus PATH) and resolves with its URL once it says it
+ * listens; rejects with its output when it exits first or does not listen within a minute.
+ */
+export async function spawnServerProcess(env: Record<string, string>, name = 'server'): Promise<ServerProcess> {
+  const bin = fileURLToPath(new URL('../bin/envmgr-server.js', import.meta.url));
+  const child = spawn(process.execPath, [bin], { env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...env } });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new TypeError(`${name} exited (${code}): ${out}`))));
+  exited.catch(() => undefined);
+  const listening = waitFor(`${name} to listen`, async () => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1], { timeoutMs: 60_000, lastSeen: () => out });
+  const url = await Promise.race([listening, exited]);
+  return { child, url, output: () => out };
 }

@@ -1,4 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,7 @@ import { dynamoDbLocalMissing, lockHolders, startDynamoDbLocal, type DynamoDbLoc
 import { nodeStatusKey, roleServiceKey, type Deployment } from '@envmgr/domain';
 import { deploymentIndex } from '@envmgr/ports';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from './testing.js';
+import { spawnServerProcess, waitFor, type ServerProcess } from './testing.js';
 
 // Issue 9 item 4 with a deployment in flight: two EM server processes share DynamoDB Local (configuration, the
 // deployments, the driver lock), one external registry (a built-in registry served by this test, standing in for
@@ -19,7 +19,6 @@ import { waitFor } from './testing.js';
 // `deploying`, is killed with SIGKILL, and the other server takes the lock over within the lease and finishes it
 // without doing any step again. The test plays the agents: node statuses and service registrations in the registry.
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const SERVER = join(ROOT, 'apps/server/bin/envmgr-server.js');
 const BUILT = join(ROOT, 'apps/server/dist/main.js');
 const PASSWORD = 'two-servers-password-1';
 const PREFIX = 'hadep-';
@@ -33,11 +32,7 @@ const LEASE_MS = 3000;
 const missing = dynamoDbLocalMissing() ?? (hasMotoServer() ? undefined : MOTO_MISSING) ?? (existsSync(BUILT) ? undefined : 'apps/server is not built (npx tsc -b apps/server)');
 if (missing) console.warn(`two-servers-deployment.int.test.ts skipped: ${missing}`);
 
-interface Em {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-}
+type Em = ServerProcess;
 
 describe.skipIf(missing !== undefined)('two EM servers finish a deployment whose driver died', () => {
   let local: DynamoDbLocal;
@@ -49,40 +44,30 @@ describe.skipIf(missing !== undefined)('two EM servers finish a deployment whose
   const ems: Em[] = [];
 
   const start = async (name: string): Promise<Em> => {
-    const child = spawn(process.execPath, [SERVER], {
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        // one key pair for DynamoDB Local and moto (moto's default account is EM's master account)
-        AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
-        AWS_SECRET_ACCESS_KEY: 'moto',
-        ENVMGR_STORE: 'dynamodb',
-        ENVMGR_AWS_REGION: 'eu-west-1',
-        ENVMGR_DYNAMODB_ENDPOINT: local.endpoint,
-        ENVMGR_TABLE_PREFIX: PREFIX,
-        ENVMGR_DATA_DIR: join(dir, name),
-        ENVMGR_PORT: '0',
-        ENVMGR_EDGE_PORT: 'off',
-        ENVMGR_REGISTRY_URL: registryServer.url,
-        ENVMGR_COMPUTE: 'aws',
-        ENVMGR_AWS_ACCOUNTS: ACCOUNT,
-        ENVMGR_COMPUTE_ENDPOINT: moto.endpoint,
-        ENVMGR_AGENT_REGISTRY_URL: registryServer.url,
-        ENVMGR_AGENT_SERVER_URL: 'https://envmgr.internal',
-        ENVMGR_ADMIN_PASSWORD: PASSWORD,
-        ENVMGR_JWT_SECRET: 'a-shared-signing-secret-of-the-two-servers',
-        ENVMGR_DRIVER_INTERVAL_MS: '200',
-        ENVMGR_DRIVER_LEASE_MS: String(LEASE_MS),
-        ENVMGR_BACKUP: 'off',
-        ENVMGR_LOG_LEVEL: 'warn',
-      },
-    });
-    let out = '';
-    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-    const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new TypeError(`server ${name} exited (${code}): ${out}`))));
-    const listening = waitFor('the server to listen', async () => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1], { timeoutMs: 60_000, lastSeen: () => out });
-    const url = await Promise.race([listening, exited]);
-    const em = { child, url, output: () => out };
+    const em = await spawnServerProcess({
+      // one key pair for DynamoDB Local and moto (moto's default account is EM's master account)
+      AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'moto',
+      ENVMGR_STORE: 'dynamodb',
+      ENVMGR_AWS_REGION: 'eu-west-1',
+      ENVMGR_DYNAMODB_ENDPOINT: local.endpoint,
+      ENVMGR_TABLE_PREFIX: PREFIX,
+      ENVMGR_DATA_DIR: join(dir, name),
+      ENVMGR_PORT: '0',
+      ENVMGR_EDGE_PORT: 'off',
+      ENVMGR_REGISTRY_URL: registryServer.url,
+      ENVMGR_COMPUTE: 'aws',
+      ENVMGR_AWS_ACCOUNTS: ACCOUNT,
+      ENVMGR_COMPUTE_ENDPOINT: moto.endpoint,
+      ENVMGR_AGENT_REGISTRY_URL: registryServer.url,
+      ENVMGR_AGENT_SERVER_URL: 'https://envmgr.internal',
+      ENVMGR_ADMIN_PASSWORD: PASSWORD,
+      ENVMGR_JWT_SECRET: 'a-shared-signing-secret-of-the-two-servers',
+      ENVMGR_DRIVER_INTERVAL_MS: '200',
+      ENVMGR_DRIVER_LEASE_MS: String(LEASE_MS),
+      ENVMGR_BACKUP: 'off',
+      ENVMGR_LOG_LEVEL: 'warn',
+    }, `server ${name}`);
     ems.push(em);
     return em;
   };

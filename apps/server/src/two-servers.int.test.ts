@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,12 +6,11 @@ import { fileURLToPath } from 'node:url';
 import { createTables } from '@envmgr/adapter-store-dynamodb';
 import { dynamoDbLocalMissing, lockHolders, startDynamoDbLocal, type DynamoDbLocal } from '@envmgr/adapter-store-dynamodb/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from './testing.js';
+import { spawnServerProcess, waitFor, type ServerProcess } from './testing.js';
 
 // Issue 9 item 4: two EM server processes on one DynamoDB (Local here) both serve the API and share sign-ins;
 // the jobs run on the holder of the DynamoDB lock only, and when the holder dies (kill -9) the other takes over.
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const SERVER = join(ROOT, 'apps/server/bin/envmgr-server.js');
 const BUILT = join(ROOT, 'apps/server/dist/main.js');
 const PASSWORD = 'two-servers-password-1';
 const PREFIX = 'ha-';
@@ -22,11 +20,7 @@ const DRIVER_LEASE_MS = 15_000;
 const missing = dynamoDbLocalMissing() ?? (existsSync(BUILT) ? undefined : 'apps/server is not built (npx tsc -b)');
 if (missing) console.warn(`two-servers.int.test.ts skipped: ${missing}`);
 
-interface Em {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-}
+type Em = ServerProcess;
 
 describe.skipIf(missing !== undefined)('two EM servers on one DynamoDB', () => {
   let local: DynamoDbLocal;
@@ -35,32 +29,24 @@ describe.skipIf(missing !== undefined)('two EM servers on one DynamoDB', () => {
   const ems: Em[] = [];
 
   const start = async (name: string): Promise<Em> => {
-    const child = spawn(process.execPath, [SERVER], {
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        AWS_ACCESS_KEY_ID: 'local',
-        AWS_SECRET_ACCESS_KEY: 'local',
-        ENVMGR_STORE: 'dynamodb',
-        ENVMGR_AWS_REGION: 'eu-west-1',
-        ENVMGR_DYNAMODB_ENDPOINT: local.endpoint,
-        ENVMGR_TABLE_PREFIX: PREFIX,
-        ENVMGR_DATA_DIR: join(dir, name),
-        ENVMGR_PORT: '0',
-        ENVMGR_REGISTRY_PORT: '0',
-        ENVMGR_EDGE_PORT: 'off',
-        ENVMGR_ADMIN_PASSWORD: PASSWORD,
-        // both servers sign the same tokens, as servers behind one load balancer must
-        ENVMGR_JWT_SECRET: 'a-shared-signing-secret-of-the-two-servers',
-        ENVMGR_SCHEDULER: 'what-if',
-        ENVMGR_DRIVER_INTERVAL_MS: '200',
-        ENVMGR_LOG_LEVEL: 'warn',
-      },
-    });
-    let out = '';
-    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-    const url = await waitFor('the server to listen', async () => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1], { timeoutMs: 60_000, lastSeen: () => out });
-    const em = { child, url, output: () => out };
+    const em = await spawnServerProcess({
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      ENVMGR_STORE: 'dynamodb',
+      ENVMGR_AWS_REGION: 'eu-west-1',
+      ENVMGR_DYNAMODB_ENDPOINT: local.endpoint,
+      ENVMGR_TABLE_PREFIX: PREFIX,
+      ENVMGR_DATA_DIR: join(dir, name),
+      ENVMGR_PORT: '0',
+      ENVMGR_REGISTRY_PORT: '0',
+      ENVMGR_EDGE_PORT: 'off',
+      ENVMGR_ADMIN_PASSWORD: PASSWORD,
+      // both servers sign the same tokens, as servers behind one load balancer must
+      ENVMGR_JWT_SECRET: 'a-shared-signing-secret-of-the-two-servers',
+      ENVMGR_SCHEDULER: 'what-if',
+      ENVMGR_DRIVER_INTERVAL_MS: '200',
+      ENVMGR_LOG_LEVEL: 'warn',
+    }, `server ${name}`);
     ems.push(em);
     return em;
   };
