@@ -6,16 +6,14 @@ import type { Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { createFsBlobStore, createFsPackageStore } from '@envmgr/adapter-packages-fs';
 import type { RegistryServer } from '@envmgr/adapter-registry-builtin';
-import { createSqliteConfigStore, createSqliteCredentialStore } from '@envmgr/adapter-config-sqlite';
-import { createInProcessEventBus, createInProcessLock, createMemoryConfigStore, createMemoryCredentialStore, createMemoryDeploymentStore } from '@envmgr/adapter-memory';
-import { createSqliteDeploymentStore } from '@envmgr/adapter-config-sqlite';
+import { createInProcessEventBus, createInProcessLock } from '@envmgr/adapter-memory';
 import { createLdapDirectory } from '@envmgr/adapter-directory-ldap';
-import { checkTables, createDynamoClient, createDynamoConfigStore, createDynamoCredentialStore, createDynamoDeploymentStore, createDynamoLock, createDynamoScheduleActionLog } from '@envmgr/adapter-store-dynamodb';
-import { checkBuckets, createS3BlobStore, createS3Client, createS3PackageStore } from '@envmgr/adapter-blobs-s3';
+import { checkTables, createDynamoLock } from '@envmgr/adapter-store-dynamodb';
+import { checkBuckets, createS3BlobStore, createS3PackageStore } from '@envmgr/adapter-blobs-s3';
 import { bootstrapAdmin, deploymentHolds, type IdentityDeps } from '@envmgr/app';
 import type { EntityType } from '@envmgr/domain';
 import { createHttpApp, type App, type HttpLogger } from '@envmgr/http';
-import { deploymentIndex, type ConfigStore, type CredentialStore, type DeploymentStore, type Directory, type EventBus, type Lock } from '@envmgr/ports';
+import type { ConfigStore, DeploymentStore, Directory, EventBus, Lock } from '@envmgr/ports';
 import type { BackupDeps, DeliveryPassResult, DeploymentDeps, NotificationDeps, SchedulingDeps } from '@envmgr/app';
 import { createLateCompute, type LateCompute } from './late-compute.js';
 import { accountsOverride, buildAwsCompute } from './aws-compute.js';
@@ -27,11 +25,13 @@ import type { ServerConfig } from './config.js';
 import { announceCommits, type ConfigChanges } from './config-changes.js';
 import { createArgon2Hasher, createJwtSigner, createRandomSource } from './identity/crypto-adapters.js';
 import { generatePassword, loadSigningKey, writeInitialPassword } from './identity/secrets.js';
-import { buildScheduleActionLog, startSchedulerLoop, type SchedulerLoop } from './scheduling/scheduler-loop.js';
+import { startSchedulerLoop, type SchedulerLoop } from './scheduling/scheduler-loop.js';
+import { buildActionLog, buildAwsClients, buildDeploymentStore, buildStores } from './storage-wiring.js';
 import { buildNotificationDeps } from './notifications/build-notifications.js';
 import { startConfiguredBackup } from './backup/backup-wiring.js';
 import { startConfiguredReplication } from './replication/replication-wiring.js';
 import { startNotifierLoop, type NotifierLoop } from './notifications/notifier-loop.js';
+import { notifierThreadAvailable, startNotifierThread } from './notifications/notifier-thread.js';
 import { createServerMetrics, type ServerMetrics } from './observability/metrics.js';
 import { createLogContext } from './observability/logging.js';
 import { trackLocks } from './observability/lock-tracking.js';
@@ -138,10 +138,12 @@ export function composeServer(config: ServerConfig, rootLogger: HttpLogger): Ser
     if (awsInventory && types.has('accounts')) void awsInventory.syncAccounts();
   });
   const notifications = buildNotificationDeps(config, { store, clock });
-  const notifier = startNotifierLoop(notifications, {
-    bus: events, lock, holder: `envmgr-${process.pid}-${randomUUID().slice(0, 8)}`, intervalMs: config.notifyIntervalMs, logger,
-    ...(metrics ? { hooks: { onPass: (r: DeliveryPassResult) => metrics.observeDeliveryPass(r) } } : {}),
-  });
+  const notifierHolder = `envmgr-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const onPass = metrics ? (r: DeliveryPassResult) => metrics.observeDeliveryPass(r) : undefined;
+  // deliveries in a thread of their own when the stores can be opened twice, so that they never slow the API
+  const notifier = notifierThreadAvailable(config)
+    ? startNotifierThread(config, notifications, { bus: events, lock, holder: notifierHolder, logger, ...(onPass ? { onPass } : {}) })
+    : startNotifierLoop(notifications, { bus: events, lock, holder: notifierHolder, intervalMs: config.notifyIntervalMs, logger, ...(onPass ? { hooks: { onPass } } : {}) });
   const packageStore = aws.s3 && config.packages === 's3' && config.s3PackagesBucket
     ? createS3PackageStore({ client: aws.s3, bucket: config.s3PackagesBucket })
     : createFsPackageStore({ root: join(config.dataDir, 'packages') });
@@ -306,45 +308,6 @@ function buildDirectory(config: ServerConfig): { directory?: Directory } {
       ...(config.ldapGroupFilter ? { groupFilter: config.ldapGroupFilter } : {}),
     }),
   };
-}
-
-function buildDeploymentStore(config: ServerConfig, aws: ReturnType<typeof buildAwsClients>): DeploymentStore {
-  if (aws.dynamodb) return createDynamoDeploymentStore({ client: aws.dynamodb, indexOf: deploymentIndex, tablePrefix: config.tablePrefix });
-  return config.store === 'memory'
-    ? createMemoryDeploymentStore({ indexOf: deploymentIndex })
-    : createSqliteDeploymentStore({ path: join(config.dataDir, 'deployments.db'), indexOf: deploymentIndex });
-}
-
-/** Servers sharing DynamoDB share the action log, so an action is recorded once whichever server acts. */
-function buildActionLog(config: ServerConfig, aws: ReturnType<typeof buildAwsClients>) {
-  return aws.dynamodb ? createDynamoScheduleActionLog({ client: aws.dynamodb, tablePrefix: config.tablePrefix }) : buildScheduleActionLog(config);
-}
-
-/** The AWS clients the configuration needs (docs/aws.md#storage); the SDK finds credentials as usual. */
-function buildAwsClients(config: ServerConfig) {
-  const region = config.awsRegion ?? '';
-  return {
-    dynamodb: config.store === 'dynamodb' ? createDynamoClient({ region, endpoint: config.dynamodbEndpoint }) : undefined,
-    s3: config.blobs === 's3' || config.packages === 's3' ? createS3Client({ region, endpoint: config.s3Endpoint }) : undefined,
-  };
-}
-
-function buildStores(config: ServerConfig, aws: ReturnType<typeof buildAwsClients>): { store: ConfigStore; credentials: CredentialStore } {
-  switch (config.store) {
-    case 'dynamodb':
-      return {
-        store: createDynamoConfigStore({ client: aws.dynamodb ?? createDynamoClient({ region: config.awsRegion ?? '' }), tablePrefix: config.tablePrefix }),
-        // sign-in secrets in their own table, so that every server accepts every session and API token
-        credentials: createDynamoCredentialStore({ client: aws.dynamodb ?? createDynamoClient({ region: config.awsRegion ?? '' }), tablePrefix: config.tablePrefix }),
-      };
-    case 'memory':
-      return { store: createMemoryConfigStore(), credentials: createMemoryCredentialStore() };
-    case 'sqlite':
-      return {
-        store: createSqliteConfigStore({ path: join(config.dataDir, 'envmgr.db') }),
-        credentials: createSqliteCredentialStore({ path: join(config.dataDir, 'credentials.db') }),
-      };
-  }
 }
 
 /** Serves the built-in registry over the Consul HTTP API on loopback, for agents (ARCHITECTURE §4); none with ENVMGR_REGISTRY_URL. */

@@ -140,6 +140,16 @@ const ServerConfigSchema = z.object({
   mailFrom: z.string().min(3).default('environment-manager@localhost'),
   /** ENVMGR_NOTIFY_INTERVAL_MS: the longest pause of the notification job between passes. @default 5000 */
   notifyIntervalMs: z.coerce.number().int().min(10).max(600_000).default(5000),
+  /**
+   * ENVMGR_NOTIFY_THREAD: `on` delivers notifications from a worker thread of its own, so deliveries never slow the
+   * API; `off` delivers in the API's event loop. A `memory` store always delivers in the API's. @default on
+   */
+  notifyThread: z.enum(['on', 'off']).default('on'),
+  /**
+   * ENVMGR_NOTIFY_THREAD_NICE: the delivery thread's nice value (Linux: per thread), so that on a busy machine the
+   * API's thread gets the CPU first and deliveries wait a little. 0 gives both the same share. @default 10
+   */
+  notifyThreadNice: z.coerce.number().int().min(0).max(19).default(10),
   /** ENVMGR_NOTIFY_RETRY_BASE_MS: first retry delay of a failed delivery; it doubles each try. @default 10000 */
   notifyRetryBaseMs: z.coerce.number().int().min(10).max(3_600_000).default(10_000),
   /** ENVMGR_NOTIFY_RETRY_MAX_DELAY_MS: the longest retry delay. @default 900000 (15 min) */
@@ -273,6 +283,8 @@ const ENV: Record<keyof z.infer<typeof ServerConfigSchema>, string> = {
   smtpPassword: 'ENVMGR_SMTP_PASSWORD',
   mailFrom: 'ENVMGR_MAIL_FROM',
   notifyIntervalMs: 'ENVMGR_NOTIFY_INTERVAL_MS',
+  notifyThread: 'ENVMGR_NOTIFY_THREAD',
+  notifyThreadNice: 'ENVMGR_NOTIFY_THREAD_NICE',
   notifyRetryBaseMs: 'ENVMGR_NOTIFY_RETRY_BASE_MS',
   notifyRetryMaxDelayMs: 'ENVMGR_NOTIFY_RETRY_MAX_DELAY_MS',
   notifyMaxAttempts: 'ENVMGR_NOTIFY_MAX_ATTEMPTS',

@@ -29,7 +29,11 @@ async function metric(s: RunningServer, name: string, labels: Record<string, str
 
 interface Hit { path: string; headers: Record<string, string | string[] | undefined>; body: string }
 
-describe('notifications end to end (embedded mode)', () => {
+// both ways EM delivers: from its notifications worker thread (the default) and in the API's event loop
+describe.each([
+  { thread: 'on', runsIn: 'worker-thread' },
+  { thread: 'off', runsIn: 'event-loop' },
+] as const)('notifications end to end (embedded mode, ENVMGR_NOTIFY_THREAD=$thread)', ({ thread, runsIn }) => {
   let s: RunningServer;
   let smtp: TestSmtpServer;
   let receiver: HttpServer;
@@ -60,10 +64,11 @@ describe('notifications end to end (embedded mode)', () => {
       env: {
         ENVMGR_SMTP_HOST: smtp.host, ENVMGR_SMTP_PORT: String(smtp.port), ENVMGR_MAIL_FROM: 'em@example.com',
         ENVMGR_NOTIFY_RETRY_BASE_MS: '100', ENVMGR_NOTIFY_RETRY_MAX_DELAY_MS: '300', ENVMGR_NOTIFY_MAX_ATTEMPTS: '100', ENVMGR_NOTIFY_INTERVAL_MS: '100',
-        ENVMGR_DEPLOYMENT_TIMEOUT_MS: '1000', ENVMGR_DRIVER_INTERVAL_MS: '100',
+        ENVMGR_DEPLOYMENT_TIMEOUT_MS: '1000', ENVMGR_DRIVER_INTERVAL_MS: '100', ENVMGR_NOTIFY_THREAD: thread,
       },
     });
     // instances that never report: the deployment fails by its timeout
+    expect(s.server.notifier.runsIn).toBe(runsIn);
     s.server.compute.bind(createMemoryCompute());
     s.server.startDriver();
     const settings = { NotificationSettingsId: 'dev1-team', Value: { NotificationEmail: ['dev1-team@example.com'] } };

@@ -6,6 +6,8 @@ import type { EventBus, Lock } from '@envmgr/ports';
 const LOCK = 'notifications';
 
 export interface NotifierLoop {
+  /** Where deliveries run: a worker thread of their own (notifier-thread.ts), or the API's event loop. */
+  readonly runsIn: 'worker-thread' | 'event-loop';
   /** Runs a pass at once (a new event). */
   wake(): void;
   stop(): Promise<void>;
@@ -31,34 +33,57 @@ export const DEFAULT_BUSY_SHARE = 0.5;
 const FANOUT_BATCH = 10;
 const DELIVERY_BATCH = 10;
 
+/** How the delivery loop runs: under the `notifications` lock, a pass at least every `intervalMs`. */
+export interface DeliveryLoopOptions {
+  lock: Lock;
+  holder: string;
+  intervalMs: number;
+  logger: HttpLogger;
+  onPass?(r: DeliveryPassResult): void;
+  /** The largest share of its thread's time passes take back to back (1: no pause while work is due). */
+  busyShare?: number;
+}
+
+/** The delivery side of the notifier: wakes on demand, stops releasing its lock. */
+export interface DeliveryLoop {
+  wake(): void;
+  stop(): Promise<void>;
+  isLeader(): boolean;
+}
+
 /**
- * Records every domain event the bus carries in the event log (in every process: the log drops repeats), and, on
- * the holder of the `notifications` lock only, fans the log out to subscriptions and delivers, off the request path:
- * a pass runs at once when an event arrives or a retry falls due, and every `intervalMs` otherwise.
+ * Records every domain event the bus carries in the event log (in every process: the log drops repeats), one after
+ * another so the log keeps the bus's order, and calls `onStored` for each new one.
  */
-export function startNotifierLoop(
-  deps: NotificationDeps,
-  opts: { bus: EventBus; lock: Lock; holder: string; intervalMs: number; logger: HttpLogger; hooks?: NotifierHooks; busyShare?: number },
-): NotifierLoop {
+export function recordBusEvents(deps: NotificationDeps, bus: EventBus, logger: HttpLogger, onStored: () => void): { stop(): Promise<void> } {
+  let recording = Promise.resolve();
+  const unsubscribe = bus.subscribe((event) => {
+    recording = recording
+      .then(() => recordEvent(deps, event))
+      .then((stored) => {
+        if (stored) onStored();
+      })
+      .catch((err: unknown) => logger.error({ err, eventType: event.type }, 'notifications: an event could not be recorded'));
+  });
+  return {
+    async stop() {
+      unsubscribe();
+      await recording;
+    },
+  };
+}
+
+/**
+ * On the holder of the `notifications` lock only, fans the event log out to subscriptions and delivers, off the
+ * request path: a pass runs at once when woken (a new event) or a retry falls due, and every `intervalMs` otherwise.
+ */
+export function startDeliveryLoop(deps: NotificationDeps, opts: DeliveryLoopOptions): DeliveryLoop {
   const share = Math.min(1, Math.max(0.05, opts.busyShare ?? DEFAULT_BUSY_SHARE));
   let stopped = false;
   let leader = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<void> | undefined;
   let again = false;
-  let recording = Promise.resolve();
-  const unsubscribe = opts.bus.subscribe((event) => {
-    // appended one after another, so the log keeps the bus's order
-    recording = recording
-      .then(() => recordEvent(deps, event))
-      .then((stored) => {
-        if (stored) {
-          opts.hooks?.onRecorded?.();
-          schedule(0);
-        }
-      })
-      .catch((err: unknown) => opts.logger.error({ err, eventType: event.type }, 'notifications: an event could not be recorded'));
-  });
   const schedule = (ms: number) => {
     if (stopped) return;
     clearTimeout(timer);
@@ -75,7 +100,7 @@ export function startNotifierLoop(
     await feed('schedule-actions', () => recordScheduleActions(deps));
     const routed = await fanOutPass(deps, FANOUT_BATCH);
     const r = await deliveryPass(deps, DELIVERY_BATCH);
-    opts.hooks?.onPass?.(r);
+    opts.onPass?.(r);
     const topics = await publishToTopics(deps);
     if (topics.error) opts.logger.warn({ error: topics.error, published: topics.published }, 'notifications: publishing to SNS failed; it is retried');
     // more is due: go on after a pause in proportion to the event loop's busy time during this pass (not its wall
@@ -109,11 +134,34 @@ export function startNotifierLoop(
     isLeader: () => leader,
     async stop() {
       stopped = true;
-      unsubscribe();
       clearTimeout(timer);
-      await recording;
       if (running) await running;
       if (leader) await opts.lock.release(LOCK, opts.holder);
+    },
+  };
+}
+
+/**
+ * The notifier in one event loop, the API's: records the bus's events and, on the lock holder, delivers them. The
+ * server runs delivery in a worker thread instead when its stores can be opened twice (notifier-thread.ts).
+ */
+export function startNotifierLoop(
+  deps: NotificationDeps,
+  opts: { bus: EventBus; lock: Lock; holder: string; intervalMs: number; logger: HttpLogger; hooks?: NotifierHooks; busyShare?: number },
+): NotifierLoop {
+  const hooks = opts.hooks;
+  const delivery = startDeliveryLoop(deps, { ...opts, ...(hooks?.onPass ? { onPass: (r: DeliveryPassResult) => hooks.onPass?.(r) } : {}) });
+  const recorder = recordBusEvents(deps, opts.bus, opts.logger, () => {
+    opts.hooks?.onRecorded?.();
+    delivery.wake();
+  });
+  return {
+    runsIn: 'event-loop',
+    wake: () => delivery.wake(),
+    isLeader: () => delivery.isLeader(),
+    async stop() {
+      await recorder.stop();
+      await delivery.stop();
     },
   };
 }
