@@ -115,3 +115,12 @@ export function aTestIdentity(store: ConfigStore, clock: { now(): number }): Ide
     sessionTtlSeconds: 43200,
   };
 }
+
+/** Creates `docs` ([type, document] pairs, e.g. test-support's `twoTeamsEstate()`) through the API, failing on any non-201. */
+export async function seedOverApi(t: TestApp, docs: readonly (readonly [type: string, doc: unknown])[], headers: Record<string, string> = {}): Promise<void> {
+  for (const [type, doc] of docs) {
+    const r = await t.call('POST', `/api/v1/config/${type}`, { body: doc, headers });
+    if (r.status !== 201) throw new TypeError(`seeding ${type} answered ${r.status}: ${JSON.stringify(r.body)}`);
+  }
+}
+

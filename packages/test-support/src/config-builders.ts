@@ -1,4 +1,4 @@
-import type { JsonObject } from '@envmgr/domain';
+import type { EntityType, JsonObject } from '@envmgr/domain';
 
 /** Valid wire documents of each configuration type (without Version), with overridable parts. */
 export const aCluster = (name = 'Infra', value: JsonObject = {}): JsonObject => ({ ClusterName: name, Value: { ShortName: 'IN', ...value } });
@@ -54,3 +54,18 @@ export const anLbSetting = (env = 'c50', vhost = 'search'): JsonObject => ({
 export const aNotificationSettings = (id = 'infra'): JsonObject => ({ NotificationSettingsId: id, Value: { NotificationEmail: ['infra@example.com'] } });
 
 export const anAccount = (number = '123456789012', name = 'prod'): JsonObject => ({ AccountName: name, AccountNumber: number, IncludeAMIs: false });
+
+/**
+ * Two teams' environments, in the order they can be created: `c50` (Infra, type Dev) and `w1` (Web, type Prod, whose
+ * type protects SCHEDULE_ENVIRONMENT), one service `Search` and the deployment map `Standard`.
+ */
+export const twoTeamsEstate = (): readonly (readonly [type: EntityType, doc: JsonObject])[] => [
+  ['clusters', aCluster()],
+  ['clusters', aCluster('Web', { ShortName: 'WB' })],
+  ['environment-types', anEnvironmentType()],
+  ['environment-types', anEnvironmentType('Prod', { ProtectedActions: ['SCHEDULE_ENVIRONMENT'] })],
+  ['services', aService()],
+  ['deployment-maps', aDeploymentMap('Standard', ['Search'])],
+  ['environments', anEnvironment()],
+  ['environments', anEnvironment('w1', { OwningCluster: 'Web', EnvironmentType: 'Prod' })],
+];

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryConfigStore } from '@envmgr/adapter-memory';
 import { ForbiddenError, NotFoundError, ValidationError, VersionConflictError, type Actor } from '@envmgr/domain';
 import type { ConfigStore } from '@envmgr/ports';
-import { aCluster, aDeploymentMap, anEnvironment, anEnvironmentType, aFixedClock, aService } from '@envmgr/test-support';
+import { aFixedClock, twoTeamsEstate } from '@envmgr/test-support';
 import type { ConfigDeps, RequestContext } from '../context.js';
 import { createItem, deleteItem } from '../config/write-items.js';
 import { importConfig } from '../config/import-config.js';
@@ -23,18 +23,7 @@ const AT = '2026-11-23T12:00:00.000Z';
 
 async function seed(deps: ConfigDeps): Promise<void> {
   const admin = as('seed');
-  for (const [type, doc] of [
-    ['clusters', aCluster()],
-    ['clusters', aCluster('Web', { ShortName: 'WB' })],
-    ['environment-types', anEnvironmentType()],
-    ['environment-types', anEnvironmentType('Prod', { ProtectedActions: ['SCHEDULE_ENVIRONMENT'] })],
-    ['services', aService()],
-    ['deployment-maps', aDeploymentMap('Standard', ['Search'])],
-    ['environments', anEnvironment()],
-    ['environments', anEnvironment('w1', { OwningCluster: 'Web', EnvironmentType: 'Prod' })],
-  ] as const) {
-    await createItem(deps, admin, type, doc);
-  }
+  for (const [type, doc] of twoTeamsEstate()) await createItem(deps, admin, type, doc);
 }
 
 /**

@@ -1,27 +1,13 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { bootstrapAdmin } from '@envmgr/app';
-import { aCluster, aDeploymentMap, anEnvironment, anEnvironmentType, aService } from '@envmgr/test-support';
-import { aTestApp, type TestApp } from '../testing.js';
+import { anEnvironment, twoTeamsEstate } from '@envmgr/test-support';
+import { aTestApp, seedOverApi, type TestApp } from '../testing.js';
 
 const C = '/api/v1/config';
 const E = '/api/v1/environments';
 const AT = '2026-11-23T12:00:00.000Z';
 
-async function seed(t: TestApp, headers: Record<string, string> = {}): Promise<void> {
-  for (const [type, doc] of [
-    ['clusters', aCluster()],
-    ['clusters', aCluster('Web', { ShortName: 'WB' })],
-    ['environment-types', anEnvironmentType()],
-    ['environment-types', anEnvironmentType('Prod', { ProtectedActions: ['SCHEDULE_ENVIRONMENT'] })],
-    ['services', aService()],
-    ['deployment-maps', aDeploymentMap('Standard', ['Search'])],
-    ['environments', anEnvironment()],
-    ['environments', anEnvironment('w1', { OwningCluster: 'Web', EnvironmentType: 'Prod' })],
-  ] as const) {
-    const r = await t.call('POST', `${C}/${type}`, { body: doc, headers });
-    expect(r.status, JSON.stringify(r.body)).toBe(201);
-  }
-}
+const seed = (t: TestApp, headers: Record<string, string> = {}) => seedOverApi(t, twoTeamsEstate(), headers);
 
 const as = (user: string) => ({ 'x-test-user': user });
 

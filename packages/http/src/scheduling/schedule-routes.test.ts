@@ -2,29 +2,15 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryCompute, createMemoryScheduleActionLog, type MemoryCompute } from '@envmgr/adapter-memory';
 import { bootstrapAdmin } from '@envmgr/app';
 import type { GroupSpec, ScheduleActionLog, ScheduleActionRecord } from '@envmgr/ports';
-import { aCluster, aDeploymentMap, anEnvironment, anEnvironmentType, aService } from '@envmgr/test-support';
-import { aTestApp, type TestApp } from '../testing.js';
+import { twoTeamsEstate } from '@envmgr/test-support';
+import { aTestApp, seedOverApi, type TestApp } from '../testing.js';
 
 const C = '/api/v1/config';
 const E = '/api/v1/environments';
 const NINE_TO_FIVE = 'start: 0 9 * * 1-5; stop: 0 17 * * 1-5';
 // the test app's clock: Monday 2026-11-23 12:00 UTC
 
-async function seed(t: TestApp, headers: Record<string, string> = {}): Promise<void> {
-  for (const [type, doc] of [
-    ['clusters', aCluster()],
-    ['clusters', aCluster('Web', { ShortName: 'WB' })],
-    ['environment-types', anEnvironmentType()],
-    ['environment-types', anEnvironmentType('Prod', { ProtectedActions: ['SCHEDULE_ENVIRONMENT'] })],
-    ['services', aService()],
-    ['deployment-maps', aDeploymentMap('Standard', ['Search'])],
-    ['environments', anEnvironment()],
-    ['environments', anEnvironment('w1', { OwningCluster: 'Web', EnvironmentType: 'Prod' })],
-  ] as const) {
-    const r = await t.call('POST', `${C}/${type}`, { body: doc, headers });
-    expect(r.status, JSON.stringify(r.body)).toBe(201);
-  }
-}
+const seed = (t: TestApp, headers: Record<string, string> = {}) => seedOverApi(t, twoTeamsEstate(), headers);
 
 const groupSpec = (name: string, env: string, desired: number): GroupSpec => ({
   name,
