@@ -14,6 +14,7 @@ import { ItemHistoryPage } from './pages/item-history.js';
 import { AdminPage } from './admin/admin-page.js';
 import { TokensPage } from './admin/tokens-page.js';
 import { SavingsPage } from './cost/savings-page.js';
+import { SubscriptionsPage } from './notifications/subscriptions-page.js';
 import { ConfigIndexPage, ConfigListPage, ItemPage, NewItemPage } from './config-editor/config-pages.js';
 
 interface Route {
@@ -37,6 +38,7 @@ const ROUTES: Route[] = [
   { pattern: '/config/:type', title: 'Configuration', render: (p) => <ConfigListPage type={p['type'] ?? ''} /> },
   { pattern: '/config/:type/:key', title: 'Configuration item', render: (p) => <ItemPage type={p['type'] ?? ''} itemKey={p['key'] ?? ''} /> },
   { pattern: '/savings', title: 'Savings', render: () => <SavingsPage /> },
+  { pattern: '/notifications', title: 'Notifications', render: () => <SubscriptionsPage /> },
   { pattern: '/admin', title: 'Administration', render: () => <AdminPage /> },
   { pattern: '/tokens', title: 'API tokens', render: () => <TokensPage /> },
   { pattern: '/audit/:type/:key', title: 'History', render: (p) => <ItemHistoryPage type={p['type'] ?? ''} itemKey={p['key'] ?? ''} /> },
@@ -49,6 +51,7 @@ const NAV = [
   { to: '/config', label: 'Configuration', section: '/config' },
   { to: '/audit', label: 'Audit', section: '/audit' },
   { to: '/savings', label: 'Savings', section: '/savings' },
+  { to: '/notifications', label: 'Notifications', section: '/notifications' },
   { to: '/admin', label: 'Admin', section: '/tokens' },
 ];
 

@@ -7,6 +7,8 @@ import { Problem } from './problem.js';
  */
 export function ConfirmButton(props: {
   label: string;
+  /** The button's accessible name when its visible label is the same on every row ("Delete" → "Delete <name>"). */
+  ariaLabel?: string;
   question: ReactNode;
   confirmLabel?: string;
   onConfirm: () => Promise<void>;
@@ -40,7 +42,7 @@ export function ConfirmButton(props: {
   };
   return (
     <span className="confirm">
-      <button ref={openerRef} type="button" className={props.danger ? 'danger' : undefined} disabled={props.disabled || open} onClick={() => setOpen(true)}>
+      <button ref={openerRef} type="button" className={props.danger ? 'danger' : undefined} aria-label={props.ariaLabel} disabled={props.disabled || open} onClick={() => setOpen(true)}>
         {props.label}
       </button>
       {open && (

@@ -236,6 +236,29 @@ describe.skipIf(!hasChromium || !hasServer)('web UI end to end (chromium against
     await checkPage(page, '16-environment-schedule');
   }, 60_000);
 
+  it('subscribes a webhook to events: a link-local URL is refused at its field, the signing secret is shown once', async () => {
+    await page.getByRole('link', { name: 'Notifications' }).click();
+    await page.getByText('No subscriptions.').waitFor();
+    await page.getByText('No dead letters.').waitFor();
+    await page.getByLabel('Name', { exact: true }).fill('dev1 failures');
+    await page.getByLabel('Event types').fill('deployment.failed, environment.*');
+    await page.getByLabel(/^Environments/).fill('dev1');
+    await page.getByLabel('Webhook URL').fill('http://169.254.169.254/latest/meta-data/');
+    await page.getByRole('button', { name: 'Create subscription' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('channel.url');
+    // nothing listens there: deliveries would only be retried, and this run ends before they are dead
+    await page.getByLabel('Webhook URL').fill('http://127.0.0.1:9/em-e2e');
+    await page.getByRole('button', { name: 'Create subscription' }).click();
+    const secret = await page.getByLabel('Signing secret').inputValue();
+    expect(secret.length).toBeGreaterThanOrEqual(16);
+    await page.getByRole('row', { name: /^dev1 failures / }).waitFor();
+    await checkPage(page, '17-notifications');
+    await page.getByRole('button', { name: 'Done' }).click();
+    expect(await page.locator('body').textContent()).not.toContain(secret);
+    const subscriptions = (await (await em.api('/api/v1/subscriptions')).json()) as unknown[];
+    expect(subscriptions).toMatchObject([{ name: 'dev1 failures', eventTypes: ['deployment.failed', 'environment.*'], environments: ['dev1'], channel: { kind: 'webhook', url: 'http://127.0.0.1:9/em-e2e' }, enabled: true }]);
+  }, 30_000);
+
   it('hides deploying from a reader, whose direct call gets the 403 reason', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('User name').fill('reader');

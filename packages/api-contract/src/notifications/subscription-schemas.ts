@@ -5,6 +5,18 @@ import { z } from 'zod';
  * EM never had these resources, so their JSON is camelCase.
  */
 
+/**
+ * The event types EM publishes: the domain's (packages/domain DOMAIN_EVENT_TYPES; a test in packages/http keeps the
+ * two the same) and the subscriptions' own changes. Subscriptions may also name families (`deployment.*`) or `*`.
+ */
+export const EVENT_TYPES = [
+  'deployment.requested', 'deployment.succeeded', 'deployment.failed', 'deployment.cancelled',
+  'traffic.toggled', 'instance.maintenance', 'asg.resized', 'asg.deleted', 'target-state.deleted',
+  'environment.locked', 'environment.unlocked', 'environment.maintenance-on', 'environment.maintenance-off',
+  'schedule.action', 'config.changed',
+  'subscription.created', 'subscription.updated', 'subscription.deleted',
+] as const;
+
 const name = z.string().min(1).max(100);
 const names = z.array(z.string().min(1).max(64)).max(100);
 
