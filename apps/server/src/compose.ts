@@ -209,6 +209,7 @@ export function composeServer(config: ServerConfig, rootLogger: HttpLogger): Ser
       ...(awsCompute ? { inventory: { compute: awsCompute.cachedCompute, freshness: () => awsCompute.inventory.freshness() } } : {}),
     },
     notifications,
+    wakeNotifier: () => notifier.wake(),
     backup: backupDeps,
     ...(replication ? { replication: { deps: replication.deps, job: replication.loop.job } } : {}),
     observability: observabilityHttpDeps({

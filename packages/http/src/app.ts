@@ -78,7 +78,7 @@ export function createHttpApp(deps: HttpDeps): App {
     registerServiceStateRoutes(app, withRuntime);
     registerTrafficRoutes(app, { config: deps.config, registry: deps.runtime.registry, deployments: deps.runtime.deployments, events: deps.runtime.events });
   }
-  if (deps.notifications) registerSubscriptionRoutes(app, deps.notifications);
+  if (deps.notifications) registerSubscriptionRoutes(app, deps.notifications, deps.wakeNotifier);
   if (deps.backup) registerBackupRoutes(app, deps.backup);
   if (deps.replication) registerReplicationRoutes(app, deps.replication);
   registerDocsRoutes(app);

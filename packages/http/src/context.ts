@@ -41,6 +41,8 @@ export interface HttpDeps {
   maxImportBytes?: number;
   /** Subscriptions, deliveries and dead letters (docs/notifications.md); without it those routes are not served. */
   notifications?: NotificationDeps;
+  /** Starts a delivery pass now (after a redelivery) instead of at the next interval. */
+  wakeNotifier?: () => void;
   /** Backups under `backups/` of the blob store (docs/backup-and-replication.md); without it those routes are not served. */
   backup?: BackupDeps;
   /** Replication to child accounts and its job (docs/backup-and-replication.md); without it those routes are not served. */

@@ -37,6 +37,7 @@ export function aTestApp(
     scheduling?: SchedulingHttpDeps;
     webRoot?: string;
     notifications?: NotificationDeps;
+    wakeNotifier?: () => void;
   } = {},
 ): TestApp {
   const store = opts.store ?? createMemoryConfigStore();
@@ -64,6 +65,7 @@ export function aTestApp(
     ...(opts.runtime ? { runtime: opts.runtime } : {}),
     ...(opts.scheduling ? { scheduling: opts.scheduling } : {}),
     ...(opts.notifications ? { notifications: opts.notifications } : {}),
+    ...(opts.wakeNotifier ? { wakeNotifier: opts.wakeNotifier } : {}),
     ...(opts.webRoot !== undefined ? { webRoot: opts.webRoot } : {}),
   });
   return {

@@ -10,13 +10,15 @@ const S = '/api/v1/subscriptions';
 describe('subscription routes', () => {
   let t: TestApp;
   let deps: NotificationDeps;
+  let wakes = 0;
   beforeEach(() => {
     const clock = aFixedClock(Date.UTC(2026, 0, 5));
     deps = {
       store: createMemoryNotificationStore(), config: createMemoryConfigStore(), clock, ids: sequentialIds('sub'), secrets: sequentialIds('whsec'),
       webhooks: { post: async () => ({ ok: true, status: 200 }) }, mailFrom: 'em@example.com', retry: { baseMs: 1, maxDelayMs: 1, maxAttempts: 1 }, webhookTimeoutMs: 1000,
     };
-    t = aTestApp({ notifications: deps });
+    wakes = 0;
+    t = aTestApp({ notifications: deps, wakeNotifier: () => void (wakes += 1) });
   });
 
   it('a wrong method on /subscriptions/deliveries allows what that route allows, not what /subscriptions/{id} does', async () => {
@@ -63,6 +65,7 @@ describe('subscription routes', () => {
     const again = await t.call('POST', `${S}/deliveries/d1/redeliver`);
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ state: 'pending', attempts: 0 });
+    expect(wakes).toBe(1);
     expect((await t.call('POST', `${S}/deliveries/d1/redeliver`)).status).toBe(400);
     expect((await t.call('POST', `${S}/deliveries/nope/redeliver`)).status).toBe(404);
   });

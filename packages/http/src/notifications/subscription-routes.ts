@@ -44,7 +44,7 @@ function versionOf(h: { 'if-match'?: string | undefined; 'expected-version'?: st
 }
 
 /** Subscriptions to domain events, their deliveries and dead letters (docs/notifications.md). */
-export function registerSubscriptionRoutes(app: App, deps: NotificationDeps): void {
+export function registerSubscriptionRoutes(app: App, deps: NotificationDeps, wake: () => void = () => undefined): void {
   // before `/subscriptions/{id}`, which would take `deliveries` for an id
   app.openapi(
     createRoute({
@@ -64,7 +64,12 @@ export function registerSubscriptionRoutes(app: App, deps: NotificationDeps): vo
       method: 'post', path: '/api/v1/subscriptions/deliveries/{id}/redeliver', tags, operationId: 'redeliver', summary: 'Puts a dead-lettered delivery back in its queue',
       request: { params: DeliveryPathSchema }, responses: { 200: ok('queued again', DeliverySchema), ...problemResponses(401, 403, 404) },
     })),
-    async (c) => json(200, await redeliver(deps, requestContext(c), c.req.valid('param').id)),
+    async (c) => {
+      const delivery = await redeliver(deps, requestContext(c), c.req.valid('param').id);
+      // the receiver is likely back: try at once rather than at the next interval
+      wake();
+      return json(200, delivery);
+    },
   );
   app.openapi(
     createRoute({
