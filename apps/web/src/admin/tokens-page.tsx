@@ -1,7 +1,8 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { CreatedApiToken, PermissionEntry } from '@envmgr/api-contract';
 import { ConfirmButton } from '../components/confirm.js';
 import { Problem } from '../components/problem.js';
+import { SecretOnce } from '../components/secret-once.js';
 import { useLoad } from '../components/use-load.js';
 import { useClient, useSession } from '../session/session.js';
 
@@ -84,9 +85,7 @@ function NewToken({ onCreated }: { onCreated: () => void }) {
   const client = useClient();
   const [form, setForm] = useState({ name: '', days: '90', permissions: '' });
   const [created, setCreated] = useState<CreatedApiToken>();
-  const [copied, setCopied] = useState('');
   const [error, setError] = useState<unknown>();
-  const secretRef = useRef<HTMLInputElement>(null);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setError(undefined);
@@ -100,45 +99,19 @@ function NewToken({ onCreated }: { onCreated: () => void }) {
     }
     try {
       setCreated(await client.createToken({ name: form.name, expiresInDays: Number(form.days), permissions }));
-      setCopied('');
       setForm({ name: '', days: '90', permissions: '' });
       onCreated();
     } catch (err) {
       setError(err);
     }
   };
-  const copy = async () => {
-    if (!created) return;
-    try {
-      await navigator.clipboard.writeText(created.token);
-      setCopied('Copied to the clipboard.');
-    } catch {
-      // no clipboard (an insecure origin): select the text so the keyboard can copy it
-      secretRef.current?.select();
-      setCopied('Selected: press Ctrl+C (⌘C) to copy.');
-    }
-  };
   return (
     <section aria-labelledby="new-token">
       <h2 id="new-token">New token</h2>
       {created && (
-        <div className="token-once" role="alert">
-          <p>
-            <strong>Token {created.name} was made.</strong> Copy it now: it is not shown again.
-          </p>
-          <label htmlFor="token-secret">Token secret</label>
-          <input id="token-secret" ref={secretRef} readOnly value={created.token} onFocus={(e) => e.target.select()} />{' '}
-          <button type="button" onClick={() => void copy()}>
-            Copy
-          </button>{' '}
-          <button type="button" onClick={() => setCreated(undefined)}>
-            Done
-          </button>
-          <span role="status" aria-live="polite">
-            {' '}
-            {copied}
-          </span>
-        </div>
+        <SecretOnce key={created.token} label="Token secret" secret={created.token} onDone={() => setCreated(undefined)}>
+          <strong>Token {created.name} was made.</strong> Copy it now: it is not shown again.
+        </SecretOnce>
       )}
       <form className="grid-form" onSubmit={(e) => void submit(e)}>
         <label htmlFor="token-name">What it is for</label>

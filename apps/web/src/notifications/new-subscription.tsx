@@ -1,6 +1,7 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { SubscriptionCreatedDto } from '@envmgr/api-contract';
 import { Problem } from '../components/problem.js';
+import { SecretOnce } from '../components/secret-once.js';
 import { useClient } from '../session/session.js';
 import { EMPTY_FORM, EVENT_TYPE_SUGGESTIONS, requestOf, type SubscriptionForm } from './subscription-form.js';
 
@@ -26,7 +27,11 @@ export function NewSubscription({ onCreated }: { onCreated: () => void }) {
   return (
     <section aria-labelledby="new-subscription">
       <h2 id="new-subscription">New subscription</h2>
-      {created?.secret && <SecretOnce name={created.subscription.name} secret={created.secret} onDone={() => setCreated(undefined)} />}
+      {created?.secret && (
+        <SecretOnce key={created.secret} label="Signing secret" secret={created.secret} onDone={() => setCreated(undefined)}>
+          <strong>Subscription {created.subscription.name} was made.</strong> Copy its signing secret now and give it to the receiver, which checks the <code>X-EM-Signature</code> header with it: it is not shown again.
+        </SecretOnce>
+      )}
       <form className="grid-form" onSubmit={(e) => void submit(e)}>
         <label htmlFor="sub-name">Name</label>
         <input id="sub-name" required maxLength={100} value={form.name} onChange={set('name')} />
@@ -70,40 +75,5 @@ export function NewSubscription({ onCreated }: { onCreated: () => void }) {
       </form>
       <Problem error={error} />
     </section>
-  );
-}
-
-/** The webhook's signing secret, shown this once, with Copy (or select, without a clipboard) and Done. */
-function SecretOnce({ name, secret, onDone }: { name: string; secret: string; onDone: () => void }) {
-  const [copied, setCopied] = useState('');
-  const secretRef = useRef<HTMLInputElement>(null);
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(secret);
-      setCopied('Copied to the clipboard.');
-    } catch {
-      // no clipboard (an insecure origin): select the text so the keyboard can copy it
-      secretRef.current?.select();
-      setCopied('Selected: press Ctrl+C (⌘C) to copy.');
-    }
-  };
-  return (
-    <div className="token-once" role="alert">
-      <p>
-        <strong>Subscription {name} was made.</strong> Copy its signing secret now and give it to the receiver, which checks the <code>X-EM-Signature</code> header with it: it is not shown again.
-      </p>
-      <label htmlFor="sub-secret">Signing secret</label>{' '}
-      <input id="sub-secret" ref={secretRef} readOnly value={secret} onFocus={(e) => e.target.select()} />{' '}
-      <button type="button" onClick={() => void copy()}>
-        Copy
-      </button>{' '}
-      <button type="button" onClick={onDone}>
-        Done
-      </button>
-      <span role="status" aria-live="polite">
-        {' '}
-        {copied}
-      </span>
-    </div>
   );
 }
