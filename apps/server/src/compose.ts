@@ -249,7 +249,7 @@ export function composeServer(config: ServerConfig, rootLogger: HttpLogger): Ser
       const limit = config.schedulerLimitToEnvironment;
       scheduler ??= startSchedulerLoop(schedulingDeps, {
         lock, intervalMs: config.schedulerIntervalMs, whatIf: config.scheduler === 'what-if', limitToEnvironment: limit === undefined ? undefined : new RegExp(limit), logger,
-        retentionMs: config.schedulerRetentionDays * 86_400_000,
+        retentionMs: config.schedulerRetentionDays * 86_400_000, leaseMs: config.schedulerLeaseMs,
       });
       return scheduler;
     },

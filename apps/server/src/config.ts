@@ -82,6 +82,12 @@ const ServerConfigSchema = z.object({
   schedulerRetentionDays: z.coerce.number().int().min(1).max(36_500).default(400),
   /** ENVMGR_SCHEDULER_INTERVAL_MS: time between the scheduler's passes. @default 300000 (5 min) */
   schedulerIntervalMs: z.coerce.number().int().min(1000).max(86_400_000).default(300_000),
+  /**
+   * ENVMGR_SCHEDULER_LEASE_MS: lease of the scheduler's lock; when its holder dies, another server takes the scheduler
+   * over this long after its last pass. At least 3 times ENVMGR_SCHEDULER_INTERVAL_MS, since every pass renews it.
+   * @default 3 times ENVMGR_SCHEDULER_INTERVAL_MS, and at least 60000
+   */
+  schedulerLeaseMs: z.coerce.number().int().min(1000).max(259_200_000).optional(),
   /** ENVMGR_SCHEDULER_LIMIT_TO_ENVIRONMENT: EM's LIMIT_TO_ENVIRONMENT, a regular expression of environment names. @default every environment */
   schedulerLimitToEnvironment: z
     .string()
@@ -221,6 +227,7 @@ const ServerConfigSchema = z.object({
     for (const f of ['awsRegion', 'agentRegistryUrl', 'agentServerUrl'] as const) if (!c[f]) ctx.addIssue({ code: 'custom', path: [f], message: 'is required when ENVMGR_COMPUTE is aws' });
   }
   if ((c.store === 'dynamodb' || c.blobs === 's3') && !c.awsRegion) ctx.addIssue({ code: 'custom', path: ['awsRegion'], message: 'is required when ENVMGR_STORE is dynamodb or ENVMGR_BLOBS is s3' });
+  if (c.schedulerLeaseMs !== undefined && c.schedulerLeaseMs < 3 * c.schedulerIntervalMs) ctx.addIssue({ code: 'custom', path: ['schedulerLeaseMs'], message: 'must be at least 3 times ENVMGR_SCHEDULER_INTERVAL_MS, or the lock lapses between passes' });
   if (c.driverLeaseMs !== undefined && c.driverLeaseMs < 3 * c.driverIntervalMs) ctx.addIssue({ code: 'custom', path: ['driverLeaseMs'], message: 'must be at least 3 times ENVMGR_DRIVER_INTERVAL_MS, or the lock lapses between passes' });
   if (c.registryToken && !c.registryUrl) ctx.addIssue({ code: 'custom', path: ['registryToken'], message: 'has no effect without ENVMGR_REGISTRY_URL; set it too' });
   if (c.replication === 'on' && c.store !== 'dynamodb') ctx.addIssue({ code: 'custom', path: ['replication'], message: 'needs ENVMGR_STORE=dynamodb (child accounts keep their copy in DynamoDB)' });
@@ -263,6 +270,7 @@ const ENV: Record<keyof z.infer<typeof ServerConfigSchema>, string> = {
   driverLeaseMs: 'ENVMGR_DRIVER_LEASE_MS',
   scheduler: 'ENVMGR_SCHEDULER',
   schedulerIntervalMs: 'ENVMGR_SCHEDULER_INTERVAL_MS',
+  schedulerLeaseMs: 'ENVMGR_SCHEDULER_LEASE_MS',
   schedulerRetentionDays: 'ENVMGR_SCHEDULER_RETENTION_DAYS',
   schedulerLimitToEnvironment: 'ENVMGR_SCHEDULER_LIMIT_TO_ENVIRONMENT',
   deploymentTimeoutMs: 'ENVMGR_DEPLOYMENT_TIMEOUT_MS',

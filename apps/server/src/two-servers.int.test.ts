@@ -16,6 +16,8 @@ const PASSWORD = 'two-servers-password-1';
 const PREFIX = 'ha-';
 /** The driver's lease (packages/app deployments/driver.ts); the survivor must take over within it. */
 const DRIVER_LEASE_MS = 15_000;
+/** The scheduler's, set short here (ENVMGR_SCHEDULER_LEASE_MS) with a pass every second. */
+const SCHEDULER_LEASE_MS = 4000;
 
 const missing = dynamoDbLocalMissing() ?? (existsSync(BUILT) ? undefined : 'apps/server is not built (npx tsc -b)');
 if (missing) console.warn(`two-servers.int.test.ts skipped: ${missing}`);
@@ -44,6 +46,8 @@ describe.skipIf(missing !== undefined)('two EM servers on one DynamoDB', () => {
       // both servers sign the same tokens, as servers behind one load balancer must
       ENVMGR_JWT_SECRET: 'a-shared-signing-secret-of-the-two-servers',
       ENVMGR_SCHEDULER: 'what-if',
+      ENVMGR_SCHEDULER_INTERVAL_MS: '1000',
+      ENVMGR_SCHEDULER_LEASE_MS: String(SCHEDULER_LEASE_MS),
       ENVMGR_DRIVER_INTERVAL_MS: '200',
       ENVMGR_LOG_LEVEL: 'warn',
     }, `server ${name}`);
@@ -77,8 +81,15 @@ describe.skipIf(missing !== undefined)('two EM servers on one DynamoDB', () => {
   });
 
   it('serves the API from both, runs the jobs on one, and moves them to the other when it dies', async () => {
-    const a = await start('a');
-    const b = await start('b');
+    // the first server takes both job locks while it is alone, so the second must take both over when it dies
+    const holder = await start('a');
+    const lastSeen = () => ems.map((e) => e.output());
+    const first = await waitFor('the first server to hold the driver and scheduler locks', async () => {
+      const h = await holders();
+      return pidOf(h['deployment-driver']) === holder.child.pid && pidOf(h['scheduler']) === holder.child.pid ? h : undefined;
+    }, { lastSeen });
+    const survivor = await start('b');
+    const [a, b] = [holder, survivor];
 
     // a sign-in on one server is good on the other: users, tokens and the signing key are shared
     const signIn = await fetch(`${a.url}/api/v1/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: PASSWORD }) });
@@ -89,22 +100,23 @@ describe.skipIf(missing !== undefined)('two EM servers on one DynamoDB', () => {
     expect(created.status).toBe(201);
     expect(await (await fetch(`${a.url}/api/v1/config/clusters/Infra`, { headers: auth })).json()).toMatchObject({ ClusterName: 'Infra', Version: 1 });
 
-    // the deployment driver runs on exactly one of them: one unexpired lease, held by one of the two processes
-    const pids = [a.child.pid, b.child.pid];
-    const first = await waitFor('a server to hold the driver lock', async () => (await holders())['deployment-driver'], { lastSeen: () => ems.map((e) => e.output()) });
-    expect(pids).toContain(pidOf(first));
-    const holder = pidOf(first) === a.child.pid ? a : b;
-    const survivor = holder === a ? b : a;
+    // the jobs stay on the first server while it lives: the second's passes find the locks held
+    await new Promise((r) => setTimeout(r, 2500));
+    const still = await holders();
+    expect([pidOf(still['deployment-driver']), pidOf(still['scheduler'])]).toEqual([a.child.pid, a.child.pid]);
 
     holder.child.kill('SIGKILL');
     const killedAt = Date.now();
-    const next = await waitFor('the other server to take the driver lock over', async () => {
-      const h = (await holders())['deployment-driver'];
-      return pidOf(h) === survivor.child.pid ? h : undefined;
-    }, { timeoutMs: DRIVER_LEASE_MS + 10_000, intervalMs: 250, lastSeen: () => survivor.output() });
-    // within the lease (plus a pass): the killed holder never released it, so this is the lease running out
-    expect(Date.now() - killedAt).toBeLessThan(DRIVER_LEASE_MS + 5_000);
-    expect(next).not.toBe(first);
+    const takenOver = (lock: string, leaseMs: number) =>
+      waitFor(`the other server to take the ${lock} lock over`, async () => {
+        const h = (await holders())[lock];
+        return pidOf(h) === survivor.child.pid ? Date.now() - killedAt : undefined;
+      }, { timeoutMs: leaseMs + 10_000, intervalMs: 250, lastSeen: () => survivor.output() });
+    const [schedulerAfterMs, driverAfterMs] = [await takenOver('scheduler', SCHEDULER_LEASE_MS), await takenOver('deployment-driver', DRIVER_LEASE_MS)];
+    // within each lease (plus a pass): the killed holder never released them, so this is the leases running out
+    expect(schedulerAfterMs).toBeLessThan(SCHEDULER_LEASE_MS + 3_000);
+    expect(driverAfterMs).toBeLessThan(DRIVER_LEASE_MS + 5_000);
+    expect((await holders())['deployment-driver']).not.toBe(first['deployment-driver']);
 
     // the survivor keeps serving, with the token the dead server issued
     expect((await fetch(`${survivor.url}/api/v1/config/clusters/Infra`, { headers: auth })).status).toBe(200);

@@ -28,6 +28,8 @@ export interface SchedulerLoopOptions {
   holder?: string;
   /** Age at which action records are pruned. @default the pass's (400 days) */
   retentionMs?: number;
+  /** The scheduler lock's lease. @default 3 × `intervalMs`, at least 60 s */
+  leaseMs?: number | undefined;
 }
 
 /**
@@ -39,7 +41,7 @@ export function startSchedulerLoop(deps: SchedulingDeps, opts: SchedulerLoopOpti
     lock: opts.lock,
     holder: opts.holder ?? `envmgr-${process.pid}-${randomUUID().slice(0, 8)}`,
     // another server takes over when this one has missed about three passes
-    leaseMs: Math.max(3 * opts.intervalMs, 60_000),
+    leaseMs: opts.leaseMs ?? Math.max(3 * opts.intervalMs, 60_000),
     whatIf: opts.whatIf,
     limitToEnvironment: opts.limitToEnvironment,
     ...(opts.retentionMs !== undefined ? { retentionMs: opts.retentionMs } : {}),

@@ -27,6 +27,14 @@ describe('the scheduler in the composed server', () => {
     return server;
   }
 
+  it('refuses a scheduler lease shorter than three passes, naming the setting', () => {
+    const loaded = loadConfig({ ENVMGR_SCHEDULER_INTERVAL_MS: '2000', ENVMGR_SCHEDULER_LEASE_MS: '5000' });
+    expect(loaded.ok).toBe(false);
+    if (!loaded.ok) expect(loaded.problems.join('\n')).toMatch(/ENVMGR_SCHEDULER_LEASE_MS.*at least 3 times ENVMGR_SCHEDULER_INTERVAL_MS/);
+    const fine = loadConfig({ ENVMGR_SCHEDULER_INTERVAL_MS: '2000', ENVMGR_SCHEDULER_LEASE_MS: '6000' });
+    expect(fine.ok && fine.config.schedulerLeaseMs).toBe(6000);
+  });
+
   it('is not started while ENVMGR_SCHEDULER is off (the default)', async () => {
     expect((await compose({})).startScheduler()).toBeUndefined();
   });
