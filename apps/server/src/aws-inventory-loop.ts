@@ -2,6 +2,7 @@ import type { AwsComputeEstate, EstateAccount } from '@envmgr/adapter-aws';
 import type { HttpLogger } from '@envmgr/http';
 import type { ConfigStore, Lock } from '@envmgr/ports';
 import { registeredComputeAccounts } from './aws-compute.js';
+import { startPassLoop } from './pass-loop.js';
 
 /** The job lock's name: one server at a time refreshes the inventory. */
 export const INVENTORY_LOCK = 'aws-inventory';
@@ -36,9 +37,6 @@ const describe = (list: readonly EstateAccount[]): string => list.map((a) => `${
  */
 export function startAwsInventoryLoop(estate: AwsComputeEstate, opts: AwsInventoryLoopOptions): AwsInventoryLoop {
   const leaseMs = Math.max(3 * opts.intervalMs, 60_000);
-  let stopped = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let running: Promise<void> | undefined;
   const failing = new Set<string>();
 
   async function syncAccounts(): Promise<void> {
@@ -63,27 +61,20 @@ export function startAwsInventoryLoop(estate: AwsComputeEstate, opts: AwsInvento
     }
   }
 
-  const schedule = (ms: number) => {
-    if (stopped) return;
-    clearTimeout(timer);
-    timer = setTimeout(tick, ms);
-  };
-  function tick(): void {
-    if (running) return;
-    running = pass().catch((err: unknown) => opts.logger.error({ err }, 'aws inventory: a pass failed; it is retried at the next interval'));
-    void running.then(() => {
-      running = undefined;
-      schedule(opts.intervalMs);
-    });
-  }
-  schedule(0);
+  const loop = startPassLoop({
+    pass: () => pass().then(
+      () => opts.intervalMs,
+      (err: unknown) => {
+        opts.logger.error({ err }, 'aws inventory: a pass failed; it is retried at the next interval');
+        return opts.intervalMs;
+      },
+    ),
+  });
   return {
     syncAccounts: () => syncAccounts().catch((err: unknown) => opts.logger.warn({ err }, 'aws compute: cannot read the registered accounts; keeping the last ones')),
-    wake: () => schedule(0),
+    wake: () => loop.wake(),
     async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      if (running) await running;
+      await loop.stop();
       await opts.lock.release(INVENTORY_LOCK, opts.holder);
     },
   };

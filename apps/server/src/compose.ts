@@ -143,7 +143,7 @@ export function composeServer(config: ServerConfig, rootLogger: HttpLogger): Ser
   // deliveries in a thread of their own when the stores can be opened twice, so that they never slow the API
   const notifier = notifierThreadAvailable(config)
     ? startNotifierThread(config, notifications, { bus: events, lock, holder: notifierHolder, logger, ...(onPass ? { onPass } : {}) })
-    : startNotifierLoop(notifications, { bus: events, lock, holder: notifierHolder, intervalMs: config.notifyIntervalMs, logger, ...(onPass ? { hooks: { onPass } } : {}) });
+    : startNotifierLoop(notifications, { bus: events, lock, holder: notifierHolder, intervalMs: config.notifyIntervalMs, logger, ...(onPass ? { onPass } : {}) });
   const packageStore = aws.s3 && config.packages === 's3' && config.s3PackagesBucket
     ? createS3PackageStore({ client: aws.s3, bucket: config.s3PackagesBucket })
     : createFsPackageStore({ root: join(config.dataDir, 'packages') });

@@ -1,6 +1,7 @@
 import { createDriverPass, type DeploymentDeps, type DriverPass } from '@envmgr/app';
 import type { Lock, Registry } from '@envmgr/ports';
 import type { HttpLogger } from '@envmgr/http';
+import { startPassLoop } from './pass-loop.js';
 
 /** The shortest time between the starts of two passes. */
 const MIN_GAP_MS = 100;
@@ -22,46 +23,27 @@ export function startDriverLoop(deps: DeploymentDeps & { registry: Registry }, o
     ...(opts.leaseMs !== undefined ? { leaseMs: opts.leaseMs } : {}),
     onError: (err, deploymentId) => opts.logger.error({ err, deploymentId }, 'deployment driver: a step failed; it is retried on the next pass'),
   });
-  let stopped = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let running: Promise<{ active: number; changed: number }> | undefined;
-  let again = false;
-
-  let lastStart = 0;
-  const schedule = (ms: number) => {
-    if (stopped) return;
-    clearTimeout(timer);
+  const loop = startPassLoop({
+    pass: () =>
+      driver.run().then(
+        // a deployment that moved may move again at once: do not make it wait for the interval
+        (r) => (r.changed > 0 ? 0 : opts.intervalMs),
+        (err: unknown) => {
+          opts.logger.error({ err }, 'deployment driver: a pass failed; it is retried');
+          return opts.intervalMs;
+        },
+      ),
+    rerunWoken: true,
     // passes start at least MIN_GAP_MS apart: a hundred agents reporting at once make one pass, not a hundred
-    timer = setTimeout(tick, Math.max(ms, lastStart + MIN_GAP_MS - Date.now()));
-  };
-  function tick(): void {
-    if (running) {
-      again = true;
-      return;
-    }
-    lastStart = Date.now();
-    running = driver.run().catch((err: unknown) => {
-      opts.logger.error({ err }, 'deployment driver: a pass failed; it is retried');
-      return { active: 0, changed: 0 };
-    });
-    void running.then((r) => {
-      running = undefined;
-      // a deployment that moved may move again at once: do not make it wait for the interval
-      const next = again || r.changed > 0 ? 0 : opts.intervalMs;
-      again = false;
-      schedule(next);
-    });
-  }
+    minGapMs: MIN_GAP_MS,
+  });
   const watching = new AbortController();
-  void watchStatuses(deps.registry, watching.signal, () => schedule(0));
-  schedule(0);
+  void watchStatuses(deps.registry, watching.signal, () => loop.wake());
   return {
-    wake: () => schedule(0),
+    wake: () => loop.wake(),
     async stop() {
-      stopped = true;
       watching.abort();
-      clearTimeout(timer);
-      if (running) await running;
+      await loop.stop();
       await driver.release();
     },
   };

@@ -47,15 +47,18 @@ export function buildConfigStore(config: ServerConfig, aws: AwsClients): ConfigS
   }
 }
 
-export function buildStores(config: ServerConfig, aws: AwsClients): { store: ConfigStore; credentials: CredentialStore } {
-  const store = buildConfigStore(config, aws);
+/** Sign-in secrets: in DynamoDB their own table, so that every server accepts every session and API token. */
+function buildCredentialStore(config: ServerConfig, aws: AwsClients): CredentialStore {
   switch (config.store) {
     case 'dynamodb':
-      // sign-in secrets in their own table, so that every server accepts every session and API token
-      return { store, credentials: createDynamoCredentialStore({ client: aws.dynamodb ?? createDynamoClient({ region: config.awsRegion ?? '' }), tablePrefix: config.tablePrefix }) };
+      return createDynamoCredentialStore({ client: aws.dynamodb ?? createDynamoClient({ region: config.awsRegion ?? '' }), tablePrefix: config.tablePrefix });
     case 'memory':
-      return { store, credentials: createMemoryCredentialStore() };
+      return createMemoryCredentialStore();
     case 'sqlite':
-      return { store, credentials: createSqliteCredentialStore({ path: join(config.dataDir, 'credentials.db') }) };
+      return createSqliteCredentialStore({ path: join(config.dataDir, 'credentials.db') });
   }
+}
+
+export function buildStores(config: ServerConfig, aws: AwsClients): { store: ConfigStore; credentials: CredentialStore } {
+  return { store: buildConfigStore(config, aws), credentials: buildCredentialStore(config, aws) };
 }

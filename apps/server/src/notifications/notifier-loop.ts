@@ -2,8 +2,10 @@ import { performance } from 'node:perf_hooks';
 import { deliveryPass, fanOutPass, publishToTopics, recordConfigChanges, recordEvent, recordScheduleActions, type DeliveryPassResult, type NotificationDeps } from '@envmgr/app';
 import type { HttpLogger } from '@envmgr/http';
 import type { EventBus, Lock } from '@envmgr/ports';
+import { startPassLoop } from '../pass-loop.js';
 
-const LOCK = 'notifications';
+/** The job lock's name: one server at a time delivers. */
+export const NOTIFICATIONS_LOCK = 'notifications';
 
 export interface NotifierLoop {
   /** Where deliveries run: a worker thread of their own (notifier-thread.ts), or the API's event loop. */
@@ -13,11 +15,6 @@ export interface NotifierLoop {
   stop(): Promise<void>;
   /** Whether this process holds the notifications lock (the job lock holder metric). */
   isLeader(): boolean;
-}
-
-export interface NotifierHooks {
-  onPass?(r: DeliveryPassResult): void;
-  onRecorded?(): void;
 }
 
 /**
@@ -45,11 +42,7 @@ export interface DeliveryLoopOptions {
 }
 
 /** The delivery side of the notifier: wakes on demand, stops releasing its lock. */
-export interface DeliveryLoop {
-  wake(): void;
-  stop(): Promise<void>;
-  isLeader(): boolean;
-}
+export type DeliveryLoop = Omit<NotifierLoop, 'runsIn'>;
 
 /**
  * Records every domain event the bus carries in the event log (in every process: the log drops repeats), one after
@@ -79,19 +72,10 @@ export function recordBusEvents(deps: NotificationDeps, bus: EventBus, logger: H
  */
 export function startDeliveryLoop(deps: NotificationDeps, opts: DeliveryLoopOptions): DeliveryLoop {
   const share = Math.min(1, Math.max(0.05, opts.busyShare ?? DEFAULT_BUSY_SHARE));
-  let stopped = false;
   let leader = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let running: Promise<void> | undefined;
-  let again = false;
-  const schedule = (ms: number) => {
-    if (stopped) return;
-    clearTimeout(timer);
-    timer = setTimeout(tick, ms);
-  };
   async function pass(): Promise<number> {
     const started = performance.eventLoopUtilization();
-    const lease = await opts.lock.tryAcquire(LOCK, opts.holder, Math.max(30_000, opts.intervalMs * 3));
+    const lease = await opts.lock.tryAcquire(NOTIFICATIONS_LOCK, opts.holder, Math.max(30_000, opts.intervalMs * 3));
     leader = lease.acquired;
     if (!leader) return opts.intervalMs;
     // the feeds fail alone: a store that cannot be read now must not hold up deliveries
@@ -113,30 +97,20 @@ export function startDeliveryLoop(deps: NotificationDeps, opts: DeliveryLoopOpti
     const next = (await deps.store.listDeliveries({ state: 'pending', limit: 200 })).reduce((min, d) => Math.min(min, d.nextAttemptAtMs), Number.POSITIVE_INFINITY);
     return Math.max(0, Math.min(opts.intervalMs, next - deps.clock.now()));
   }
-  function tick(): void {
-    if (running) {
-      again = true;
-      return;
-    }
-    let nextMs = opts.intervalMs;
-    running = pass()
-      .then((ms) => void (nextMs = ms))
-      .catch((err: unknown) => opts.logger.error({ err }, 'notifications: a pass failed; it is retried'))
-      .finally(() => {
-        running = undefined;
-        schedule(again ? 0 : nextMs);
-        again = false;
-      });
-  }
-  schedule(0);
+  const loop = startPassLoop({
+    pass: () =>
+      pass().catch((err: unknown) => {
+        opts.logger.error({ err }, 'notifications: a pass failed; it is retried');
+        return opts.intervalMs;
+      }),
+    rerunWoken: true,
+  });
   return {
-    wake: () => schedule(0),
+    wake: () => loop.wake(),
     isLeader: () => leader,
     async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      if (running) await running;
-      if (leader) await opts.lock.release(LOCK, opts.holder);
+      await loop.stop();
+      if (leader) await opts.lock.release(NOTIFICATIONS_LOCK, opts.holder);
     },
   };
 }
@@ -145,16 +119,9 @@ export function startDeliveryLoop(deps: NotificationDeps, opts: DeliveryLoopOpti
  * The notifier in one event loop, the API's: records the bus's events and, on the lock holder, delivers them. The
  * server runs delivery in a worker thread instead when its stores can be opened twice (notifier-thread.ts).
  */
-export function startNotifierLoop(
-  deps: NotificationDeps,
-  opts: { bus: EventBus; lock: Lock; holder: string; intervalMs: number; logger: HttpLogger; hooks?: NotifierHooks; busyShare?: number },
-): NotifierLoop {
-  const hooks = opts.hooks;
-  const delivery = startDeliveryLoop(deps, { ...opts, ...(hooks?.onPass ? { onPass: (r: DeliveryPassResult) => hooks.onPass?.(r) } : {}) });
-  const recorder = recordBusEvents(deps, opts.bus, opts.logger, () => {
-    opts.hooks?.onRecorded?.();
-    delivery.wake();
-  });
+export function startNotifierLoop(deps: NotificationDeps, opts: DeliveryLoopOptions & { bus: EventBus }): NotifierLoop {
+  const delivery = startDeliveryLoop(deps, opts);
+  const recorder = recordBusEvents(deps, opts.bus, opts.logger, () => delivery.wake());
   return {
     runsIn: 'event-loop',
     wake: () => delivery.wake(),

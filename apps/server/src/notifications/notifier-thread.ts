@@ -6,7 +6,7 @@ import type { HttpLogger } from '@envmgr/http';
 import type { EventBus, Lock } from '@envmgr/ports';
 import type { ServerConfig } from '../config.js';
 import { plainError, type FromWorker, type NotifierWorkerData, type ToWorker } from './notifier-messages.js';
-import { recordBusEvents, type NotifierLoop } from './notifier-loop.js';
+import { NOTIFICATIONS_LOCK, recordBusEvents, type NotifierLoop } from './notifier-loop.js';
 
 /**
  * The built worker (apps/server/dist): the same file from src/ (tests, after `tsc -b`) and dist/ (npm start), as the
@@ -17,7 +17,6 @@ export const NOTIFIER_WORKER_FILE = fileURLToPath(new URL('../../dist/notificati
 const RESTART_MS = 1000;
 /** How long `stop` waits for the worker to finish its pass and release the lock before it ends the thread. */
 const STOP_TIMEOUT_MS = 15_000;
-const LOCK = 'notifications';
 
 export interface NotifierThreadOptions {
   bus: EventBus;
@@ -49,13 +48,13 @@ export function startNotifierThread(config: ServerConfig, deps: NotificationDeps
     const call =
       m.method === 'tryAcquire'
         ? opts.lock.tryAcquire(name, holder, ttlMs).then((lease) => {
-            if (name === LOCK && holder === opts.holder) leader = lease.acquired;
+            if (name === NOTIFICATIONS_LOCK && holder === opts.holder) leader = lease.acquired;
             return lease;
           })
         : m.method === 'renew'
           ? opts.lock.renew(name, holder, ttlMs)
           : opts.lock.release(name, holder).then(() => {
-              if (name === LOCK && holder === opts.holder) leader = false;
+              if (name === NOTIFICATIONS_LOCK && holder === opts.holder) leader = false;
             });
     call.then(
       (value) => post({ kind: 'lock-result', id: m.id, value }),

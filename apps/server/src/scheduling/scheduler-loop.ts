@@ -6,6 +6,7 @@ import { createSqliteScheduleActionLog } from '@envmgr/adapter-config-sqlite';
 import type { HttpLogger } from '@envmgr/http';
 import type { Lock, ScheduleActionLog } from '@envmgr/ports';
 import type { ServerConfig } from '../config.js';
+import { startPassLoop } from '../pass-loop.js';
 
 /** The scheduler's action log: beside the other stores (`schedule-actions.db`), or in memory with `ENVMGR_STORE=memory`. */
 export function buildScheduleActionLog(config: Pick<ServerConfig, 'store' | 'dataDir'>): ScheduleActionLog {
@@ -48,32 +49,17 @@ export function startSchedulerLoop(deps: SchedulingDeps, opts: SchedulerLoopOpti
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     onFailure: (f) => opts.logger.warn({ ...f }, 'scheduler: an action failed; it is retried on a later pass'),
   });
-  let stopped = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let running: Promise<void> | undefined;
-  const schedule = (ms: number) => {
-    if (stopped) return;
-    clearTimeout(timer);
-    timer = setTimeout(tick, ms);
-  };
-  function tick(): void {
-    if (running) return;
-    running = pass.run().then(
-      (r) => report(opts.logger, r, opts.whatIf),
-      (err: unknown) => opts.logger.error({ err }, 'scheduler: a pass failed; it is retried at the next interval'),
-    );
-    void running.then(() => {
-      running = undefined;
-      schedule(opts.intervalMs);
-    });
-  }
-  schedule(0);
+  const loop = startPassLoop({
+    pass: () =>
+      pass.run().then(
+        (r) => report(opts.logger, r, opts.whatIf),
+        (err: unknown) => opts.logger.error({ err }, 'scheduler: a pass failed; it is retried at the next interval'),
+      ).then(() => opts.intervalMs),
+  });
   return {
-    wake: () => schedule(0),
+    wake: () => loop.wake(),
     async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      if (running) await running;
+      await loop.stop();
       await pass.release();
     },
   };
