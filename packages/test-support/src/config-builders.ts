@@ -69,3 +69,28 @@ export const twoTeamsEstate = (): readonly (readonly [type: EntityType, doc: Jso
   ['environments', anEnvironment()],
   ['environments', anEnvironment('w1', { OwningCluster: 'Web', EnvironmentType: 'Prod' })],
 ];
+
+/**
+ * Environment `dev1` (Infra, type Dev) whose deployment map `Standard` runs service `Hello` (ports 40100/40101) on
+ * one server role `Web` of `instances` instances, in the order the items can be created.
+ */
+export const helloEstate = (instances: number): readonly (readonly [type: EntityType, doc: JsonObject])[] => [
+  ['clusters', aCluster()],
+  ['environment-types', anEnvironmentType()],
+  ['services', { ServiceName: 'Hello', OwningCluster: 'Infra', Value: { BluePort: 40100, GreenPort: 40101 } }],
+  [
+    'deployment-maps',
+    {
+      DeploymentMapName: 'Standard',
+      Value: {
+        DeploymentTarget: [
+          {
+            ServerRoleName: 'Web', OwningCluster: 'Infra', ContactEmailTag: 'infra@example.com', AMI: 'Ubuntu-22.04.1', InstanceType: 't3.small',
+            AutoScalingSettings: { MinCapacity: instances, DesiredCapacity: instances, MaxCapacity: instances }, Services: [{ ServiceName: 'Hello' }],
+          },
+        ],
+      },
+    },
+  ],
+  ['environments', { EnvironmentName: 'dev1', Value: { EnvironmentType: 'Dev', OwningCluster: 'Infra', DeploymentMap: 'Standard' } }],
+];

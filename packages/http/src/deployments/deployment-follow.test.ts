@@ -5,8 +5,8 @@ import { step, type DeploymentDeps } from '@envmgr/app';
 import { nodeStatusKey, type Deployment } from '@envmgr/domain';
 import { deploymentIndex, type DeploymentStore, type KvEntry, type Registry, type ServiceHealth } from '@envmgr/ports';
 import { createMemoryPackageStore } from '@envmgr/ports/testing';
-import { sequentialIds } from '@envmgr/test-support';
-import { aTestApp, type TestApp } from '../testing.js';
+import { helloEstate, sequentialIds } from '@envmgr/test-support';
+import { aTestApp, seedOverApi, type TestApp } from '../testing.js';
 
 // The typed client's deployments API (as `envmgr deploy --wait` uses it) against the real HTTP app and its event
 // route. Deployments move as they do in EM: the driver's `step` observes the group and the node statuses that agents
@@ -55,32 +55,6 @@ function testRegistry(): Registry & { healthy(deploymentId: string, instanceIds:
   };
 }
 
-const CONFIG = [
-  ['clusters', { ClusterName: 'Infra', Value: { ShortName: 'IN' } }],
-  ['environment-types', { EnvironmentType: 'Dev', Value: { SchemaVersion: 5 } }],
-  ['services', { ServiceName: 'Hello', OwningCluster: 'Infra', Value: { BluePort: 40100, GreenPort: 40101 } }],
-  [
-    'deployment-maps',
-    {
-      DeploymentMapName: 'Standard',
-      Value: {
-        DeploymentTarget: [
-          {
-            ServerRoleName: 'Web',
-            OwningCluster: 'Infra',
-            ContactEmailTag: 'infra@example.com',
-            AMI: 'Ubuntu-22.04.1',
-            InstanceType: 't3.small',
-            AutoScalingSettings: { MinCapacity: 2, DesiredCapacity: 2, MaxCapacity: 2 },
-            Services: [{ ServiceName: 'Hello' }],
-          },
-        ],
-      },
-    },
-  ],
-  ['environments', { EnvironmentName: 'dev1', Value: { EnvironmentType: 'Dev', OwningCluster: 'Infra', DeploymentMap: 'Standard' } }],
-] as const;
-
 interface Fixture {
   t: TestApp;
   client: EnvMgrClient;
@@ -101,7 +75,7 @@ async function setUp(wrap?: (res: Response, n: number) => Response | Promise<Res
   const packages = createMemoryPackageStore();
   const ids = sequentialIds('dep');
   const t = aTestApp({ runtime: { compute, registry, deployments: store, events, deploymentIds: ids }, packageStore: packages });
-  for (const [type, body] of CONFIG) expect((await t.call('POST', `/api/v1/config/${type}`, { body })).status).toBe(201);
+  await seedOverApi(t, helloEstate(2));
   for (const version of ['1.0.0', '1.1.0']) {
     await packages.put({ service: 'Hello', version }, (async function* () {
       yield new TextEncoder().encode(`PK ${version}`);

@@ -3,34 +3,13 @@ import { createInProcessEventBus, createMemoryCompute, createMemoryDeploymentSto
 import { targetStateWrites, type Deployment } from '@envmgr/domain';
 import { deploymentIndex, type Registry } from '@envmgr/ports';
 import { createMemoryPackageStore } from '@envmgr/ports/testing';
-import { sequentialIds } from '@envmgr/test-support';
-import { aTestApp } from '../testing.js';
+import { helloEstate, sequentialIds } from '@envmgr/test-support';
+import { aTestApp, seedOverApi } from '../testing.js';
 
 // POST /api/v1/deployments keeps the caller's W3C trace context with the deployment, so that the target state the
 // driver writes carries it to the agents (docs/observability.md#trace-context).
 
 const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
-
-const CONFIG = [
-  ['clusters', { ClusterName: 'Infra', Value: { ShortName: 'IN' } }],
-  ['environment-types', { EnvironmentType: 'Dev', Value: { SchemaVersion: 5 } }],
-  ['services', { ServiceName: 'Hello', OwningCluster: 'Infra', Value: { BluePort: 40100, GreenPort: 40101 } }],
-  [
-    'deployment-maps',
-    {
-      DeploymentMapName: 'Standard',
-      Value: {
-        DeploymentTarget: [
-          {
-            ServerRoleName: 'Web', OwningCluster: 'Infra', ContactEmailTag: 'infra@example.com', AMI: 'Ubuntu-22.04.1', InstanceType: 't3.small',
-            AutoScalingSettings: { MinCapacity: 1, DesiredCapacity: 1, MaxCapacity: 1 }, Services: [{ ServiceName: 'Hello' }],
-          },
-        ],
-      },
-    },
-  ],
-  ['environments', { EnvironmentName: 'dev1', Value: { EnvironmentType: 'Dev', OwningCluster: 'Infra', DeploymentMap: 'Standard' } }],
-] as const;
 
 async function setUp() {
   const now = { now: () => Date.UTC(2026, 10, 23, 12) };
@@ -42,7 +21,7 @@ async function setUp() {
     runtime: { compute: createMemoryCompute({ clock: now, autoConverge: false }), registry, deployments: store, events: createInProcessEventBus(now), deploymentIds: sequentialIds('dep') },
     packageStore: packages,
   });
-  for (const [type, body] of CONFIG) expect((await t.call('POST', `/api/v1/config/${type}`, { body })).status).toBe(201);
+  await seedOverApi(t, helloEstate(1));
   await packages.put({ service: 'Hello', version: '1.0.0' }, (async function* () {
     yield new TextEncoder().encode('PK');
   })());
